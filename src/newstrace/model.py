@@ -1,0 +1,290 @@
+"""The records every stage speaks, and their JSON form (the public contract of ``analyze``).
+
+Everything that turns a record into JSON or back lives here, so the contract has one home.
+Fields may be added (consumers must ignore keys they do not know); none are renamed or removed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of ``AnalyzedArticle.text``: ``text == article.text[start:end]``.
+
+    ``fragments`` is set only for discontinuous spans (PolNeAR content such as
+    "The deal, he said, is dead"): each (start, end) piece, in order; start/end are then the
+    outer extent.
+    """
+
+    text: str
+    start: int
+    end: int
+    fragments: tuple[tuple[int, int], ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"text": self.text, "start": self.start, "end": self.end}
+        if self.fragments:
+            out["fragments"] = [list(f) for f in self.fragments]
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Span:
+        frags = tuple((int(s), int(e)) for s, e in d.get("fragments") or ())
+        return cls(text=d["text"], start=int(d["start"]), end=int(d["end"]), fragments=frags)
+
+    @classmethod
+    def of(cls, text: str, start: int, end: int) -> Span:
+        return cls(text=text[start:end], start=start, end=end)
+
+
+# Source types. "government" is a state, ministry, embassy, agency of state or its officials
+# acting as such; "media" is an outlet or wire service; "document" a report, filing, study.
+SOURCE_TYPES = ("person", "organization", "government", "media", "document", "unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Who an attribution is to: the span as written, plus who it refers to."""
+
+    span: Span
+    resolved: str
+    type: str = "unknown"
+    anonymous: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        out = self.span.to_json()
+        out.update(resolved=self.resolved, type=self.type, anonymous=self.anonymous)
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Source:
+        return cls(
+            span=Span.from_json(d),
+            resolved=d.get("resolved") or d["text"],
+            type=d.get("type", "unknown"),
+            anonymous=bool(d.get("anonymous", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Attribution:
+    """One attribution relation: ``source`` says/believes ``content`` (signalled by ``cue``).
+
+    kind:    speech | writing | belief | knowledge | intention | stance | perception | unknown
+    stance:  assert | deny | dismiss | confirm | accuse | question | warn | promise | ...
+    hedges:  hedging expressions that weaken the content ("believed to", "may", "reportedly")
+    channel: twitter | statement | interview | report | ... or None when not said
+    via:     resolved names of the reporters above the source in this article, outermost first
+             (a newspaper quoting a spokesman: via == ["The New York Times"])
+    """
+
+    source: Source | None
+    cue: Span | None
+    content: Span | None
+    kind: str = "speech"
+    stance: str = "assert"
+    hedges: tuple[str, ...] = ()
+    channel: str | None = None
+    via: tuple[str, ...] = ()
+    direct: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source.to_json() if self.source else None,
+            "cue": self.cue.to_json() if self.cue else None,
+            "content": self.content.to_json() if self.content else None,
+            "kind": self.kind,
+            "stance": self.stance,
+            "hedges": list(self.hedges),
+            "channel": self.channel,
+            "via": list(self.via),
+            "direct": self.direct,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Attribution:
+        return cls(
+            source=Source.from_json(d["source"]) if d.get("source") else None,
+            cue=Span.from_json(d["cue"]) if d.get("cue") else None,
+            content=Span.from_json(d["content"]) if d.get("content") else None,
+            kind=d.get("kind", "speech"),
+            stance=d.get("stance", "assert"),
+            hedges=tuple(d.get("hedges") or ()),
+            channel=d.get("channel"),
+            via=tuple(d.get("via") or ()),
+            direct=bool(d.get("direct", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    title: str
+    url: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"title": self.title, "url": self.url}
+
+
+@dataclass(slots=True)
+class ArticleMeta:
+    """What is known about one article apart from its attributions.
+
+    agencies:  wire services credited for *this text* (byline "By AFP", dateline "(AP) —",
+               trailing credits), never media the text merely cites.
+    publisher: the outlet that published this copy (from the URL's domain via the outlet
+               table, else the site name).
+    published: YYYY-MM-DD or None.
+    """
+
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)
+    byline: str | None = None
+    agencies: list[str] = field(default_factory=list)
+    publisher: str | None = None
+    url: str | None = None
+    published: str | None = None
+    related: list[Related] = field(default_factory=list)
+    site: str | None = None
+    dateline: str | None = None
+    summary_only: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "authors": list(self.authors),
+            "byline": self.byline,
+            "agencies": list(self.agencies),
+            "publisher": self.publisher,
+            "url": self.url,
+            "published": self.published,
+            "related": [r.to_json() for r in self.related],
+            "site": self.site,
+            "dateline": self.dateline,
+            "summary_only": self.summary_only,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ArticleMeta:
+        return cls(
+            title=d.get("title"),
+            authors=list(d.get("authors") or []),
+            byline=d.get("byline"),
+            agencies=list(d.get("agencies") or []),
+            publisher=d.get("publisher"),
+            url=d.get("url"),
+            published=d.get("published"),
+            related=[Related(r["title"], r.get("url")) for r in d.get("related") or []],
+            site=d.get("site"),
+            dateline=d.get("dateline"),
+            summary_only=bool(d.get("summary_only", False)),
+        )
+
+
+@dataclass(slots=True)
+class Article:
+    """An article as read from its input, before any NLP.
+
+    text:     what offsets index. For .txt/.md input the file's content exactly; for JSONL the
+              record's text verbatim; for HTML/feeds/WARC the extracted body.
+    body_start: offset in ``text`` where the running text begins (after headline, byline, date
+              lines); analysis looks for attributions from there on.
+    path:     the input file (or "-" for stdin); id: the record's id, else its URL, else None.
+    """
+
+    path: str
+    text: str
+    meta: ArticleMeta
+    id: str | None = None
+    body_start: int = 0
+    format: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class ChainNode:
+    """One level of the relay chain: publisher → agency → relaying media → original sources.
+
+    depth 0 is the publisher; nodes sharing a depth are alternatives at that level
+    ("anonymous U.S. officials / U.S. intelligence").
+    role: publisher | agency | relay | origin
+    """
+
+    name: str
+    role: str
+    depth: int
+    type: str = "unknown"
+    anonymous: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "role": self.role,
+            "depth": self.depth,
+            "type": self.type,
+            "anonymous": self.anonymous,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ChainNode:
+        return cls(
+            name=d["name"],
+            role=d["role"],
+            depth=int(d["depth"]),
+            type=d.get("type", "unknown"),
+            anonymous=bool(d.get("anonymous", False)),
+        )
+
+
+@dataclass(slots=True)
+class AnalyzedArticle:
+    """The output record of ``analyze``: one per article."""
+
+    article: Article
+    attributions: list[Attribution] = field(default_factory=list)
+    chain: list[ChainNode] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return self.article.text
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA_VERSION,
+            "path": self.article.path,
+            "id": self.article.id,
+            "format": self.article.format,
+            "text": self.article.text,
+            "article": self.article.meta.to_json(),
+            "attributions": [a.to_json() for a in self.attributions],
+            "chain": [c.to_json() for c in self.chain],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> AnalyzedArticle:
+        article = Article(
+            path=d["path"],
+            text=d["text"],
+            meta=ArticleMeta.from_json(d.get("article") or {}),
+            id=d.get("id"),
+            format=d.get("format", "text"),
+        )
+        return cls(
+            article=article,
+            attributions=[Attribution.from_json(a) for a in d.get("attributions") or []],
+            chain=[ChainNode.from_json(c) for c in d.get("chain") or []],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """An input that could not be read: the batch goes on, the exit status says it failed."""
+
+    path: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"path": self.path, "error": self.reason}
