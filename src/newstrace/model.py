@@ -194,6 +194,9 @@ class Article:
     body_start: offset in ``text`` where the running text begins (after headline, byline, date
               lines); analysis looks for attributions from there on.
     path:     the input file (or "-" for stdin); id: the record's id, else its URL, else None.
+    exclude:  (start, end) ranges of ``text`` that are not running prose (image captions with
+              their credits, "Related article" lines, "Original url" lines): analysis skips them.
+    format:   which reader made it: text | markdown | html | jsonl | feed | warc
     """
 
     path: str
@@ -202,6 +205,7 @@ class Article:
     id: str | None = None
     body_start: int = 0
     format: str = "text"
+    exclude: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
