@@ -1,0 +1,94 @@
+"""The analyze command end to end through click's runner: formats, batches, bad input, info."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from newstrace.cli import cli
+
+pytestmark = pytest.mark.usefixtures("analyzer")  # warms the model once for the session
+
+SECOND = (
+    "Senate passes budget deal\n"
+    'WASHINGTON (AP) — The Senate passed the budget on Tuesday. "This is a good day," '
+    "Majority Leader Mitch McConnell told reporters. Democrats said the bill cut too deep.\n"
+)
+
+
+def _run(*args: str, input: bytes | None = None):
+    return CliRunner().invoke(cli, list(args), input=input, catch_exceptions=False)
+
+
+def test_analyze_json_on_the_seed_gives_one_record_whose_spans_index_its_text(seed_path):
+    result = _run("analyze", str(seed_path), "--format", "json")
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["text"] == seed_path.read_text(encoding="utf-8")
+    assert doc["article"]["publisher"] == "The Moscow Times"
+    assert len(doc["attributions"]) >= 11
+    for attribution in doc["attributions"]:
+        for role in ("source", "cue", "content"):
+            span = attribution[role]
+            if span is not None:
+                assert doc["text"][span["start"] : span["end"]] == span["text"]
+
+
+def test_analyze_text_output_shows_metadata_and_the_chain(seed_path):
+    result = _run("analyze", str(seed_path))
+    assert result.exit_code == 0
+    assert "The Moscow Times" in result.stdout
+    assert "AFP" in result.stdout
+    assert "chain:" in result.stdout
+
+
+def test_jsonl_gives_one_line_per_article_across_a_directory(tmp_path: Path, seed_path):
+    (tmp_path / "a.md").write_text(seed_path.read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text(SECOND, encoding="utf-8")
+    result = _run("analyze", str(tmp_path), "--format", "jsonl")
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [Path(d["path"]).name for d in lines] == ["a.md", "b.txt"]
+    assert lines[1]["article"]["agencies"] == ["AP"]
+
+
+def test_bad_files_are_reported_by_name_and_the_rest_of_the_batch_goes_on(tmp_path: Path):
+    good = tmp_path / "good.txt"
+    good.write_text(SECOND, encoding="utf-8")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    empty = tmp_path / "empty.md"
+    empty.write_bytes(b"")
+    result = _run("analyze", str(binary), str(good), str(empty), str(tmp_path / "missing.txt"),
+                  "--format", "jsonl")
+    assert result.exit_code == 2
+    assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == [str(good)]
+    errors = result.stderr.strip().splitlines()
+    assert len(errors) == 3
+    for name in ("photo.txt", "empty.md", "missing.txt"):
+        assert sum(name in line for line in errors) == 1
+
+
+def test_stdin_is_read_when_the_path_is_a_dash():
+    result = _run("analyze", "-", "--format", "json", input=SECOND.encode())
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["article"]["title"] == "Senate passes budget deal"
+
+
+def test_info_names_a_spacy_model_that_spacy_can_load():
+    import spacy
+
+    result = _run("info", "--format", "json")
+    assert result.exit_code == 0
+    name = json.loads(result.stdout)["spacy_model"]
+    assert spacy.load(name).pipe_names
+
+
+def test_an_unknown_spacy_model_is_a_clear_error(seed_path):
+    result = _run("analyze", str(seed_path), "--model", "en_core_web_nonexistent")
+    assert result.exit_code != 0
+    assert "en_core_web_nonexistent" in result.stderr
