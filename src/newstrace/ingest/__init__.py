@@ -1,1 +1,170 @@
-"""ingest stage."""
+"""The ingest stage: bytes in, ``Article`` records out. Knows nothing of NLP.
+
+Public API (the CLI calls exactly this):
+
+- ``expand_paths(paths)``: files as given, directories recursively (known extensions only),
+  globs, "-" for stdin; a missing path yields an ``InputError`` naming it.
+- ``read_path(path, stdin=None)``: the Articles of one input; raises ``InputError`` with one
+  clear reason when the input cannot be read at all.
+- ``iter_articles(paths, stdin=None)``: streams Articles and ``Failure``s; never raises for bad
+  input.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO
+
+from newstrace.errors import InputError
+from newstrace.ingest import detect
+from newstrace.ingest.outlets import canonical_outlet, is_media_name, outlet_for_domain
+from newstrace.model import Article, Failure
+
+__all__ = [
+    "canonical_outlet",
+    "expand_paths",
+    "is_media_name",
+    "iter_articles",
+    "outlet_for_domain",
+    "read_bytes",
+    "read_path",
+]
+
+_GLOB_CHARS = set("*?[")
+
+
+def _known(name: str) -> bool:
+    low = name.lower()
+    return any(low.endswith(ext) for ext in detect.KNOWN_EXTENSIONS)
+
+
+def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
+    for p in paths:
+        if p == "-":
+            yield p
+        elif os.path.isdir(p):
+            found = []
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [
+                    os.path.join(root, f) for f in files if not f.startswith(".") and _known(f)
+                ]
+            yield from sorted(found)
+        elif os.path.exists(p):
+            yield p
+        elif _GLOB_CHARS & set(p):
+            hits = sorted(glob.glob(p, recursive=True))
+            if not hits:
+                yield InputError(p, "no file matches this pattern")
+            for h in hits:
+                if os.path.isdir(h):
+                    yield from expand_paths([h])
+                else:
+                    yield h
+        else:
+            yield InputError(p, "no such file or directory")
+
+
+def _read_all(path: str, stdin: BinaryIO | None) -> bytes:
+    cap = detect.max_bytes()
+    if path == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        data = stream.read(cap + 1)
+    else:
+        try:
+            size = os.path.getsize(path)
+        except OSError as e:
+            raise InputError(path, f"cannot read ({e.strerror or e})") from None
+        if size > cap:
+            raise InputError(
+                path,
+                f"file too large ({size / 1e6:.1f} MB > {cap / 1e6:.0f} MB)",
+                hint=f"split it, or raise the cap with {detect.ENV_MAX_MB}",
+            )
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(cap + 1)
+        except IsADirectoryError:
+            raise InputError(path, "is a directory") from None
+        except OSError as e:
+            raise InputError(path, f"cannot read ({e.strerror or e})") from None
+    if len(data) > cap:
+        raise InputError(
+            path,
+            f"input too large (> {cap / 1e6:.0f} MB)",
+            hint=f"split it, or raise the cap with {detect.ENV_MAX_MB}",
+        )
+    return data
+
+
+def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Article | Failure]:
+    """The Articles (and partial Failures) of one input's bytes. Raises InputError when
+    nothing can be read. ``name`` is the file name used for the extension (default: path)."""
+    from newstrace.ingest.feed import read_feed
+    from newstrace.ingest.html import read_html
+    from newstrace.ingest.jsonl import read_jsonl
+    from newstrace.ingest.markdown import read_markdown
+    from newstrace.ingest.text import read_text
+    from newstrace.ingest.warc import read_warc
+
+    name = name or path
+    if not data or not data.strip():
+        raise InputError(path, "empty file")
+    fmt = detect.format_for(name, data)
+    if fmt == "gzip":
+        inner = detect.gunzip(data, path)
+        if len(inner) > detect.max_bytes():
+            raise InputError(path, "decompressed input too large", hint=f"see {detect.ENV_MAX_MB}")
+        inner_name = name[:-3] if name.lower().endswith(".gz") else name
+        if detect.sniff(inner) == "warc" or inner_name.lower().endswith((".warc", ".arc")):
+            return read_warc(data, path)
+        return read_bytes(inner, path, name=inner_name)
+    if fmt == "warc":
+        return read_warc(data, path)
+    if fmt == "feed":
+        if detect.is_binary(data):
+            raise InputError(path, "binary file, not an article")
+        return read_feed(data, path)
+    if fmt == "html":
+        if detect.is_binary(data):
+            raise InputError(path, "binary file, not an article")
+        text = detect.decode(data, path, markup=True)
+        return [read_html(text, path)]
+    text = detect.decode(data, path)
+    if not text.strip():
+        raise InputError(path, "empty file")
+    if fmt == "jsonl":
+        return read_jsonl(text, path)
+    if fmt == "markdown":
+        return [read_markdown(text, path)]
+    return [read_text(text, path)]
+
+
+def read_path(path: str, stdin: BinaryIO | None = None) -> list[Article]:
+    """The Articles of one input. Raises InputError (one clear reason) for the whole file;
+    when only some records of a multi-record input fail, the good ones are returned."""
+    out = read_bytes(_read_all(path, stdin), path)
+    arts = [a for a in out if isinstance(a, Article)]
+    if not arts:
+        fails = [f for f in out if isinstance(f, Failure)]
+        raise InputError(path, fails[0].reason if fails else "no article found")
+    return arts
+
+
+def iter_articles(
+    paths: Sequence[str], stdin: BinaryIO | None = None
+) -> Iterator[Article | Failure]:
+    """Stream Articles and Failures for every expanded path; never raises for bad input."""
+    for p in expand_paths(paths):
+        if isinstance(p, InputError):
+            yield Failure(p.path, p.reason)
+            continue
+        try:
+            yield from read_bytes(_read_all(p, stdin), p)
+        except InputError as e:
+            yield Failure(p, e.reason)
+        except (RecursionError, MemoryError) as e:  # pathological inputs (deeply nested HTML)
+            yield Failure(p, f"cannot be read ({type(e).__name__})")

@@ -1,0 +1,417 @@
+"""Saved HTML pages: trafilatura for the body, then our own corrections of its metadata.
+
+trafilatura finds the body well but takes the ``<title>`` (with its " | Site" suffix) as the
+headline and returns bylines as one unsplit string. The page says more precisely what we want:
+the on-page headline (``<h1>``, og:title, JSON-LD ``headline``), the authors (JSON-LD ``author``,
+``<meta name=author>``, byline elements), the publication date (JSON-LD ``datePublished``,
+``article:published_time``; htmldate through trafilatura as the fallback) and the canonical URL.
+The page is parsed once with lxml; trafilatura works on that tree.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import trafilatura
+from lxml import html as lxml_html
+from lxml.etree import ParserError, XMLSyntaxError
+from trafilatura.utils import load_html
+
+from newstrace.errors import InputError
+from newstrace.ingest import meta as M
+from newstrace.model import Article, ArticleMeta
+
+__all__ = ["Page", "extract_page", "fragment_to_text", "read_html"]
+
+_WS = re.compile(r"\s+")
+_ARTICLE_TYPES = frozenset(
+    {
+        "newsarticle",
+        "article",
+        "blogposting",
+        "reportagenewsarticle",
+        "analysisnewsarticle",
+        "opinionnewsarticle",
+        "reviewnewsarticle",
+        "backgroundnewsarticle",
+        "liveblogposting",
+        "scholarlyarticle",
+        "techarticle",
+        "report",
+        "webpage",
+        "posting",
+        "socialmediaposting",
+        "review",
+        "medicalwebpage",
+        "howto",
+        "recipe",
+    }
+)
+
+
+@dataclass
+class Page:
+    """What one HTML page says about its article."""
+
+    title: str | None = None
+    byline: str | None = None
+    authors: list[str] = field(default_factory=list)
+    agencies: list[str] = field(default_factory=list)
+    org_authors: list[str] = field(default_factory=list)
+    date: str | None = None
+    url: str | None = None
+    site: str | None = None
+    body: str = ""
+
+
+def _norm(s: str | None) -> str:
+    if not s:
+        return ""
+    s = _WS.sub(" ", s).strip().casefold()
+    return s.strip(" \"'“”‘’«».!?:")
+
+
+def _text(el: Any) -> str:
+    try:
+        return _WS.sub(" ", el.text_content()).strip()
+    except (ValueError, AttributeError):
+        return ""
+
+
+def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for script in tree.xpath('//script[contains(@type, "ld+json")]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, ValueError):
+            # Some CMSs emit trailing commas or several objects back to back.
+            try:
+                data = json.loads(re.sub(r",\s*([}\]])", r"\1", raw))
+            except (json.JSONDecodeError, ValueError):
+                continue
+        stack = [data]
+        while stack:
+            obj = stack.pop()
+            if isinstance(obj, list):
+                stack.extend(obj)
+            elif isinstance(obj, dict):
+                out.append(obj)
+                if "@graph" in obj:
+                    stack.append(obj["@graph"])
+    return out
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return {t.casefold()}
+    if isinstance(t, list):
+        return {x.casefold() for x in t if isinstance(x, str)}
+    return set()
+
+
+def _ld_article(objs: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The JSON-LD object describing the article (the most specific type wins)."""
+    best: dict[str, Any] | None = None
+    best_rank = 99
+    for obj in objs:
+        types = _types(obj)
+        if not types & _ARTICLE_TYPES:
+            continue
+        rank = 0 if any("article" in t or "posting" in t for t in types) else 1
+        if "webpage" in types and rank:
+            rank = 2
+        if rank < best_rank and (obj.get("headline") or obj.get("author") or obj.get("datePublished")):
+            best, best_rank = obj, rank
+    return best
+
+
+def _ld_names(value: Any) -> tuple[list[str], list[str]]:
+    """JSON-LD author value → (person names, organisation names)."""
+    persons: list[str] = []
+    orgs: list[str] = []
+    items = value if isinstance(value, list) else [value]
+    for it in items:
+        if isinstance(it, str):
+            if not it.startswith("http"):
+                persons.append(it)
+        elif isinstance(it, dict):
+            name = it.get("name")
+            if isinstance(name, list):
+                name = " ".join(str(n) for n in name)
+            if not isinstance(name, str) or not name.strip():
+                continue
+            if _types(it) & {"organization", "newsmediaorganization", "corporation"}:
+                orgs.append(name.strip())
+            else:
+                persons.append(name.strip())
+    return persons, orgs
+
+
+def _meta(tree: Any) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for el in tree.iter("meta"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        val = el.get("content")
+        if key and val and val.strip():
+            out.setdefault(key, []).append(val.strip())
+    return out
+
+
+_BYLINE_XPATH = (
+    '//*[@rel="author" or @itemprop="author" or '
+    'contains(translate(@class, "BYLINE", "byline"), "byline") or '
+    'contains(translate(@class, "AUTHOR", "author"), "author-name") or '
+    'contains(translate(@class, "AUTHOR", "author"), "authorname") or '
+    'contains(translate(@data-testid, "BYLINE", "byline"), "byline")]'
+)
+
+
+def _byline_elements(tree: Any) -> list[str]:
+    found: list[str] = []
+    for el in tree.xpath(_BYLINE_XPATH)[:12]:
+        if el.tag in ("meta", "link", "script", "style"):
+            continue
+        t = _text(el)
+        if t and len(t) < 200 and t not in found:
+            found.append(t)
+    return found
+
+
+_DATE_KEYS = (
+    "article:published_time",
+    "og:article:published_time",
+    "datepublished",
+    "publishdate",
+    "publish-date",
+    "pubdate",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date",
+    "dc.date.issued",
+    "dcterms.created",
+    "date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+_AUTHOR_KEYS = ("author", "article:author", "byl", "parsely-author", "sailthru.author", "dc.creator")
+
+
+def _pick_title(
+    h1s: list[str], ld: str | None, og: str | None, tw: str | None, html_title: str | None, site: str | None
+) -> str | None:
+    refs = [r for r in (ld, og, tw, html_title) if r]
+    ref_norms = [_norm(r) for r in refs]
+    for h in h1s:
+        nh = _norm(h)
+        if len(nh) < 8:
+            continue
+        if any(nh == r or (len(nh) > 15 and (r.startswith(nh) or nh in r)) for r in ref_norms):
+            return h
+    for cand in (ld, og, tw):
+        if cand:
+            return M.clean_title(cand, site)
+    if h1s:
+        return h1s[0]
+    return M.clean_title(html_title, site)
+
+
+def extract_page(html_text: str | bytes, url: str | None = None, path: str = "-") -> Page:
+    """Everything we read from one page. Raises InputError when the page has no body text."""
+    try:
+        tree = load_html(html_text)
+    except (ParserError, XMLSyntaxError, ValueError) as e:
+        raise InputError(path, f"malformed HTML ({e})") from None
+    if tree is None:
+        raise InputError(path, "malformed HTML (no document could be parsed)")
+    page = Page()
+    metas = _meta(tree)
+
+    def first(*keys: str) -> str | None:
+        for k in keys:
+            for v in metas.get(k, ()):
+                if v:
+                    return v
+        return None
+
+    objs = _jsonld_objects(tree)
+    ld = _ld_article(objs) or {}
+    site = first("og:site_name", "application-name", "twitter:site")
+    if not site:
+        for o in objs:
+            pub = o.get("publisher")
+            if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+                site = pub["name"]
+                break
+    if site and site.startswith("@"):
+        site = site[1:]
+    page.site = site
+
+    canon = None
+    for link in tree.xpath('//link[@rel="canonical"]/@href'):
+        if link.startswith("http"):
+            canon = link
+            break
+    ld_url = ld.get("url") if isinstance(ld.get("url"), str) else None
+    og_url = first("og:url")
+    page.url = next((u for u in (canon, og_url, ld_url, url) if u and u.startswith("http")), url)
+
+    h1s = [t for t in (_text(h) for h in tree.iter("h1")) if t][:5]
+    html_title_el = tree.find(".//title")
+    html_title = _text(html_title_el) if html_title_el is not None else None
+    ld_head = ld.get("headline") if isinstance(ld.get("headline"), str) else None
+    page.title = _pick_title(
+        h1s, ld_head, first("og:title"), first("twitter:title"), html_title, site
+    )
+
+    # Authors: JSON-LD, then <meta>, then byline elements.
+    persons: list[str] = []
+    orgs: list[str] = []
+    byline: str | None = None
+    if ld.get("author"):
+        p, o = _ld_names(ld["author"])
+        for name in p:
+            a, ag = M.parse_byline(name)
+            persons += [x for x in a if x not in persons]
+            page.agencies += [x for x in ag if x not in page.agencies]
+            if not a and not ag:
+                orgs.append(name)
+        for name in o:
+            code = M.agency_code(name)
+            if code:
+                page.agencies.append(code)
+            orgs.append(name)
+        byline = ", ".join(p + o) or None
+    if not persons:
+        for k in _AUTHOR_KEYS:
+            for v in metas.get(k, ()):
+                if v.startswith("http"):
+                    continue
+                a, ag = M.parse_byline(v)
+                persons += [x for x in a if x not in persons]
+                page.agencies += [x for x in ag if x not in page.agencies]
+                byline = byline or v
+            if persons:
+                break
+    if not persons and not page.agencies:
+        for t in _byline_elements(tree):
+            a, ag = M.parse_byline(t)
+            if a or ag:
+                persons += [x for x in a if x not in persons]
+                page.agencies += [x for x in ag if x not in page.agencies]
+                byline = byline or t
+                break
+
+    date = M.normalize_date(ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
+    if not date:
+        for k in _DATE_KEYS:
+            date = M.normalize_date(first(k))
+            if date:
+                break
+
+    try:
+        doc = trafilatura.bare_extraction(
+            tree,
+            url=page.url,
+            favor_precision=True,
+            include_comments=False,
+            with_metadata=True,
+        )
+    except Exception as e:  # trafilatura raises assorted errors on pathological markup
+        raise InputError(path, f"malformed HTML ({type(e).__name__}: {e})") from None
+    body = (getattr(doc, "text", None) or "") if doc is not None else ""
+    if doc is not None:
+        if not date:
+            date = M.normalize_date(getattr(doc, "date", None))
+        if not persons and not page.agencies and getattr(doc, "author", None):
+            a, ag = M.parse_byline(doc.author)
+            persons, page.agencies = a, ag
+            byline = byline or doc.author
+        if not page.title:
+            page.title = M.clean_title(getattr(doc, "title", None), site)
+        if not page.site and getattr(doc, "sitename", None):
+            page.site = doc.sitename
+    if not body.strip():
+        raise InputError(path, "no article text could be extracted from this HTML page")
+    page.body = body
+    page.date = date
+    page.authors = persons
+    page.org_authors = orgs
+    page.byline = M.strip_markdown_links(byline) if byline else None
+    return page
+
+
+def read_html(
+    data: str | bytes, path: str, *, url: str | None = None, record_id: str | None = None,
+    fmt: str = "html",
+) -> Article:
+    page = extract_page(data, url=url, path=path)
+    text = page.body
+    meta = ArticleMeta(
+        title=page.title,
+        authors=page.authors,
+        byline=page.byline,
+        agencies=list(page.agencies),
+        url=page.url,
+        published=page.date,
+        site=page.site,
+    )
+    dl = M.find_dateline(text, 0)
+    if dl is not None:
+        meta.dateline = dl.text
+    for code in M.agencies_from(text, byline=None):
+        if code not in meta.agencies:
+            meta.agencies.append(code)
+    meta.publisher = M.publisher_for(meta.url or url, page.site)
+    return Article(
+        path=path,
+        text=text,
+        meta=meta,
+        id=record_id or meta.url or url,
+        body_start=0,
+        format=fmt,
+    )
+
+
+_BLOCK = {"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "tr", "section"}
+
+
+def fragment_to_text(fragment: str) -> str:
+    """An HTML fragment (a feed entry's content) → plain text, one paragraph per block."""
+    if "<" not in fragment:
+        return fragment.strip()
+    try:
+        root = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    except (ParserError, XMLSyntaxError, ValueError):
+        return re.sub(r"<[^>]+>", " ", fragment).strip()
+    for bad in root.xpath("//script|//style"):
+        bad.drop_tree()
+    parts: list[str] = []
+    buf: list[str] = []
+
+    def walk(el: Any) -> None:
+        if el.tag in _BLOCK and buf:
+            parts.append("".join(buf))
+            buf.clear()
+        if el.text:
+            buf.append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if el.tag in _BLOCK and buf:
+            parts.append("".join(buf))
+            buf.clear()
+
+    walk(root)
+    if buf:
+        parts.append("".join(buf))
+    paras = [_WS.sub(" ", p).strip() for p in parts]
+    return "\n\n".join(p for p in paras if p)

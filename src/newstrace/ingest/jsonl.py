@@ -1,0 +1,128 @@
+"""JSON lines in the news-please / CC-News record shape, and JSON files holding such records.
+
+Fields read: ``title``, ``maintext`` (news-please) or ``text``, ``url``, ``date_publish``,
+``source_domain``, ``authors``, optional ``id``; also ``byline``/``description`` when present.
+``Article.text`` is the record's text verbatim. A broken line becomes one Failure
+("path:LINE: invalid JSON …") and the other lines go on.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from newstrace.errors import InputError
+from newstrace.ingest import meta as M
+from newstrace.model import Article, ArticleMeta, Failure
+
+__all__ = ["article_from_record", "read_jsonl"]
+
+_TEXT_KEYS = ("maintext", "text", "body", "content", "articleBody", "article")
+
+
+def article_from_record(rec: dict[str, Any], path: str) -> Article:
+    """One record → Article. Raises ValueError when the record has no text."""
+    text = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
+    if text is None:
+        raise ValueError("record has no text (expected 'maintext' or 'text')")
+    url = rec.get("url") if isinstance(rec.get("url"), str) else None
+    raw_authors = rec.get("authors") or rec.get("author") or []
+    if isinstance(raw_authors, str):
+        raw_authors = [raw_authors]
+    authors: list[str] = []
+    agencies: list[str] = []
+    for a in raw_authors:
+        if not isinstance(a, str):
+            continue
+        ps, ags = M.parse_byline(a)
+        authors += [p for p in ps if p not in authors]
+        agencies += [g for g in ags if g not in agencies]
+    byline = rec.get("byline") if isinstance(rec.get("byline"), str) else None
+    if byline is None and raw_authors:
+        byline = ", ".join(a for a in raw_authors if isinstance(a, str)) or None
+    date_raw = rec.get("date_publish") or rec.get("published") or rec.get("date")
+    domain = rec.get("source_domain") if isinstance(rec.get("source_domain"), str) else None
+    meta = ArticleMeta(
+        title=M.clean_title(rec["title"], any_outlet=False)
+        if isinstance(rec.get("title"), str)
+        else None,
+        authors=authors,
+        byline=byline,
+        agencies=agencies,
+        url=url,
+        published=M.normalize_date(str(date_raw)) if date_raw else None,
+        site=domain,
+    )
+    dl = M.find_dateline(text, 0)
+    if dl is not None:
+        meta.dateline = dl.text
+    for code in M.agencies_from(text, body_start=0):
+        if code not in meta.agencies:
+            meta.agencies.append(code)
+    meta.publisher = M.publisher_for(url or domain, rec.get("publisher") or None)
+    if meta.publisher is None and domain:
+        meta.publisher = M.publisher_for(domain)
+    rid = rec.get("id")
+    return Article(
+        path=path,
+        text=text,
+        meta=meta,
+        id=str(rid) if rid not in (None, "") else url,
+        body_start=0,
+        format="jsonl",
+    )
+
+
+def read_jsonl(text: str, path: str) -> list[Article | Failure]:
+    stripped = text.lstrip()
+    if stripped.startswith("["):
+        # A .json file holding a list of records.
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            raise InputError(path, f"invalid JSON ({e.msg} at line {e.lineno})") from None
+        return _records(data if isinstance(data, list) else [data], path)
+    out: list[Article | Failure] = []
+    lines = text.splitlines()
+    if stripped.startswith("{") and len([ln for ln in lines if ln.strip()]) > 1:
+        # A pretty-printed single JSON object spans many lines: try the whole file first.
+        try:
+            return _records([json.loads(stripped)], path)
+        except json.JSONDecodeError:
+            pass
+    for no, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{no}"
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as e:
+            out.append(Failure(where, f"invalid JSON ({e.msg}, column {e.colno})"))
+            continue
+        if not isinstance(rec, dict):
+            out.append(Failure(where, "not a JSON object"))
+            continue
+        try:
+            out.append(article_from_record(rec, path))
+        except ValueError as e:
+            out.append(Failure(where, str(e)))
+    if not any(isinstance(o, Article) for o in out) and out:
+        if len(out) == 1:
+            f = out[0]
+            assert isinstance(f, Failure)
+            raise InputError(path, f.reason if f.path == path else f"line {f.path.rsplit(':', 1)[-1]}: {f.reason}")
+    return out
+
+
+def _records(data: list[Any], path: str) -> list[Article | Failure]:
+    out: list[Article | Failure] = []
+    for i, rec in enumerate(data, start=1):
+        where = f"{path}:#{i}"
+        if not isinstance(rec, dict):
+            out.append(Failure(where, "not a JSON object"))
+            continue
+        try:
+            out.append(article_from_record(rec, path))
+        except ValueError as e:
+            out.append(Failure(where, str(e)))
+    return out
