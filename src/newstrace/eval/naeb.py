@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import tempfile
 from pathlib import Path
 from types import ModuleType
@@ -15,6 +16,10 @@ from typing import Any
 
 from newstrace.errors import InputError
 from newstrace.ingest.html import extract_page
+from newstrace.ingest.outlets import canonical_outlet
+
+# How the benchmark's gold writes agencies that sign a page.
+_AGENCY_NAMES = {"AP": "Associated Press", "AFP": "Agence France-Presse"}
 
 SCORER = Path(__file__).resolve().parents[4] / "shared" / "tools" / "naeb_score.py"
 
@@ -28,9 +33,11 @@ def _page_prediction(pid: str, html: bytes) -> dict[str, Any]:
     if not authors:
         # The benchmark's gold names the organisation or agency when no person signs the page
         # ("Associated Press", "University of Tokyo"): report those when there is no person.
-        authors = list(page.org_authors) or (
-            [page.byline] if page.byline and page.agencies else []
-        )
+        site_keys = {(page.site or "").casefold(), (canonical_outlet(page.site) or "").casefold()}
+        orgs = [o for o in page.org_authors if o.casefold() not in site_keys]
+        authors = [re.sub(r"\s+staff$", "", o, flags=re.I) for o in orgs] or [
+            _AGENCY_NAMES.get(a, a) for a in page.agencies[:1]
+        ]
     return {
         "id": pid,
         "title": page.title,

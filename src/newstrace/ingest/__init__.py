@@ -82,7 +82,7 @@ def _read_all(path: str, stdin: BinaryIO | None) -> bytes:
             raise InputError(
                 path,
                 f"file too large ({size / 1e6:.1f} MB > {cap / 1e6:.0f} MB)",
-                hint=f"split it, or raise the cap with {detect.ENV_MAX_MB}",
+                hint=f"split it, or raise the cap with {detect.ENV_MAX}",
             )
         try:
             with open(path, "rb") as fh:
@@ -95,7 +95,7 @@ def _read_all(path: str, stdin: BinaryIO | None) -> bytes:
         raise InputError(
             path,
             f"input too large (> {cap / 1e6:.0f} MB)",
-            hint=f"split it, or raise the cap with {detect.ENV_MAX_MB}",
+            hint=f"split it, or raise the cap with {detect.ENV_MAX}",
         )
     return data
 
@@ -117,7 +117,7 @@ def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Artic
     if fmt == "gzip":
         inner = detect.gunzip(data, path)
         if len(inner) > detect.max_bytes():
-            raise InputError(path, "decompressed input too large", hint=f"see {detect.ENV_MAX_MB}")
+            raise InputError(path, "decompressed input too large", hint=f"see {detect.ENV_MAX}")
         inner_name = name[:-3] if name.lower().endswith(".gz") else name
         if detect.sniff(inner) == "warc" or inner_name.lower().endswith((".warc", ".arc")):
             return read_warc(data, path)

@@ -9,6 +9,7 @@ import re
 import zlib
 
 from newstrace.errors import InputError
+from newstrace.settings import MAX_BYTES
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -58,21 +59,17 @@ _BY_EXT = {
     ".arc": "warc",
 }
 
-# 50 MB: a saved page with inline images is a few MB, a feed or JSONL dump of thousands of
-# articles stays below this; larger inputs are usually archives that should be split first.
+# The cap itself is the MAX_BYTES setting (newstrace.settings, env NEWSTRACE_MAX_BYTES).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
-ENV_MAX_MB = "NEWSTRACE_MAX_INPUT_MB"
+ENV_MAX = MAX_BYTES.env
 
 
 def max_bytes() -> int:
-    """The size cap of one input file: ``NEWSTRACE_MAX_INPUT_MB`` (megabytes) or 50 MB."""
-    raw = os.environ.get(ENV_MAX_MB)
-    if raw:
-        try:
-            return int(float(raw) * 1024 * 1024)
-        except ValueError:
-            pass
-    return DEFAULT_MAX_BYTES
+    """The size cap of one input file, in bytes (setting ``max_bytes``, default 50 MB)."""
+    try:
+        return int(float(MAX_BYTES.value()))
+    except ValueError:
+        return DEFAULT_MAX_BYTES
 
 
 def _ext(path: str) -> str:
@@ -208,10 +205,10 @@ def decode(data: bytes, path: str, *, markup: bool = False) -> str:
             path, "binary file, not an article", hint="expected text, HTML, JSONL, a feed or WARC"
         )
     if markup:
-        enc = _declared(data)
-        if enc and enc not in ("utf-8", "ascii"):
+        declared = _declared(data)
+        if declared and declared not in ("utf-8", "ascii"):
             try:
-                return data.decode(enc)
+                return data.decode(declared)
             except (UnicodeDecodeError, LookupError):
                 pass
     try:

@@ -53,7 +53,9 @@ def read_feed(data: bytes, path: str) -> list[Article | Failure]:
             summary_only = True
         link = e.get("link")
         if not text.strip():
-            out.append(Failure(f"{path}:#{i}", f"feed entry {link or i} has neither content nor summary"))
+            out.append(
+                Failure(f"{path}:#{i}", f"feed entry {link or i} has neither content nor summary")
+            )
             continue
         byline = e.get("author")
         authors: list[str] = []

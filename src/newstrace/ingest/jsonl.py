@@ -22,7 +22,9 @@ _TEXT_KEYS = ("maintext", "text", "body", "content", "articleBody", "article")
 
 def article_from_record(rec: dict[str, Any], path: str) -> Article:
     """One record → Article. Raises ValueError when the record has no text."""
-    text = next((rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None)
+    text = next(
+        (rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None
+    )
     if text is None:
         raise ValueError("record has no text (expected 'maintext' or 'text')")
     url = rec.get("url") if isinstance(rec.get("url"), str) else None
@@ -106,11 +108,11 @@ def read_jsonl(text: str, path: str) -> list[Article | Failure]:
             out.append(article_from_record(rec, path))
         except ValueError as e:
             out.append(Failure(where, str(e)))
-    if not any(isinstance(o, Article) for o in out) and out:
-        if len(out) == 1:
-            f = out[0]
-            assert isinstance(f, Failure)
-            raise InputError(path, f.reason if f.path == path else f"line {f.path.rsplit(':', 1)[-1]}: {f.reason}")
+    only = out[0] if len(out) == 1 else None
+    if isinstance(only, Failure):
+        # A one-record file that fails is a failed file, not a file with one bad line.
+        line = only.path.rsplit(":", 1)[-1]
+        raise InputError(path, f"line {line}: {only.reason}")
     return out
 
 

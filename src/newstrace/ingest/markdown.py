@@ -126,7 +126,9 @@ def parse_layout(text: str, *, headline_markdown: bool) -> tuple[ArticleMeta, in
         if m and _LINK.search(m.group("rest") or ""):
             for lk in _LINK.finditer(m.group("rest")):
                 url = lk.group("url")
-                meta.related.append(Related(lk.group("title").strip(), None if url in ("#", "") else url))
+                meta.related.append(
+                    Related(lk.group("title").strip(), None if url in ("#", "") else url)
+                )
             exclude.append((s, e))
             continue
         if _CAPTION_CREDIT.search(st) or _CAPTION_PREFIX.match(st):

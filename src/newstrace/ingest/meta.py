@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from newstrace.ingest.outlets import canonical_outlet, outlet_for_domain
 
+__reexported__ = (canonical_outlet,)
+
 __all__ = [
     "Dateline",
     "agencies_from",
@@ -68,7 +70,7 @@ _MD_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 
 
 def strip_markdown_links(s: str) -> str:
-    """"By [AFP](#)" → "By AFP"; also drops bold/italic marks."""
+    """ "By [AFP](#)" → "By AFP"; also drops bold/italic marks."""
     return _MD_LINK.sub(r"\1", s).replace("**", "").replace("__", "").strip()
 
 
@@ -129,7 +131,9 @@ _ROLE_TAIL = re.compile(
 )
 _ROLE_HEAD = re.compile(rf"^(?:(?:{_ROLE_WORDS})\b\s*)+", re.I)
 _SPLIT = re.compile(r"\s*(?:,|;|\||/|\band\b|&|\bwith\b|\n|·|•)\s*", re.I)
-_NAME_TOKEN = re.compile(r"^[A-ZÀ-Þ][\w'’.\-À-ÿ]*$|^(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|dos|y)$")
+_NAME_TOKEN = re.compile(
+    r"^[A-ZÀ-Þ][\w'’.\-À-ÿ]*$|^(?:de|da|del|der|di|du|la|le|van|von|bin|al|el|dos|y)$"
+)
 # Words that make a byline piece an organisation, not a person.
 _ORG_WORDS = re.compile(
     r"\b(?:press|news|times|post|journal|tribune|herald|gazette|daily|weekly|magazine|media|"
@@ -157,8 +161,43 @@ def _clean_piece(piece: str) -> str:
     p = re.sub(r"\([^)]*\)", " ", p)
     p = _WS.sub(" ", p).strip(" \t,.;:|-–—·•\"'“”")
     p = _ROLE_HEAD.sub("", p).strip()
-    p = _ROLE_TAIL.sub("", p).strip(" ,.;:|-–—")
+    p = _ROLE_TAIL.sub("", p).strip(" ,;:|-–—")
+    # Keep the full stop of a final initial ("Nelson C.J."), drop a sentence's ("Jane Doe.").
+    if p.endswith(".") and not re.search(r"(?:^|[\s.])[A-Z]\.$", p):
+        p = p.rstrip(".").rstrip()
     return p
+
+
+# Degrees and credentials written after a name ("Lauren Manaker MS, RDN, LD").
+_DEGREES = frozenset(
+    {"ms", "msc", "ma", "mba", "md", "phd", "ph.d.", "ph.d", "rn", "rdn", "rd", "ld", "cpt"}
+    | {"cscs", "mph", "dds", "esq", "jd", "llm", "bsc", "ba", "dvm", "np", "pa-c", "lcsw", "cfp"}
+    | {"cfa", "cpa", "facs", "mrcp", "frcp"}
+)
+
+
+def _split_tail(p: str) -> tuple[str, str | None]:
+    """ "Elizabeth Flores USA TODAY" → ("Elizabeth Flores", None); "John O'connor The Associated
+    Press" → ("John O'connor", "AP"): a trailing outlet or agency name is cut off the name."""
+    toks = p.split()
+    while len(toks) > 2 and toks[-1].strip(".,").casefold() in _DEGREES:
+        toks.pop()
+    for i in range(len(toks) - 2, 0, -1):
+        # "Associated Press Najib Jobain": an agency or outlet name printed before the name.
+        head = " ".join(toks[:i])
+        if agency_code(head) or canonical_outlet(head):
+            rest, code = _split_tail(" ".join(toks[i:]))
+            return rest, code or agency_code(head)
+    for i in range(2, len(toks)):
+        tail = " ".join(toks[i:])
+        code = agency_code(tail)
+        if code or canonical_outlet(tail):
+            return " ".join(toks[:i]), code
+    # A name printed twice (an image caption and the byline text): "Jane Doe Jane Doe".
+    half = len(toks) // 2
+    if len(toks) % 2 == 0 and half >= 2 and toks[:half] == toks[half:]:
+        toks = toks[:half]
+    return " ".join(toks), None
 
 
 def _is_person_name(p: str) -> bool:
@@ -173,6 +212,16 @@ def _is_person_name(p: str) -> bool:
     return caps == len(toks)
 
 
+_OTHER_ROLES = re.compile(
+    r"\b(?:contributions?\s+(?:from|by)|additional\s+reporting|(?:photograph(?:y|s)|photos?|"
+    r"images?|illustrations?|video|graphics?)\s+by|edited\s+by|reviewed\s+by|"
+    r"fact[- ]checked\s+by|medically\s+reviewed|updated\s+by)\b",
+    re.I,
+)
+# A repeated "By" inside a byline block separates authors: "By — Najib Jobain, AP By — Samy …".
+_INNER_BY = re.compile(r"\s+By\s*[—–-]?\s+|^\s*[—–-]\s*")
+
+
 def parse_byline(byline: str | None) -> tuple[list[str], list[str]]:
     """A byline as written → (person names, agency codes).
 
@@ -183,7 +232,11 @@ def parse_byline(byline: str | None) -> tuple[list[str], list[str]]:
     if not byline:
         return [], []
     text = strip_markdown_links(byline)
+    # Credits for other roles follow the authors: "By Grace Dean Contributions from Leon
+    # Hurley", "By Nelson C.J. Photography by Stephen Tayo". Only the writers are authors.
+    text = _OTHER_ROLES.split(text, maxsplit=1)[0]
     text = _BY_PREFIX.sub("", text.strip())
+    text = _INNER_BY.sub(", ", text)
     authors: list[str] = []
     agencies: list[str] = []
     whole = agency_code(text)
@@ -206,7 +259,12 @@ def parse_byline(byline: str | None) -> tuple[list[str], list[str]]:
             continue
         if _ROLE_ONLY.match(piece):
             continue
+        piece, tail_code = _split_tail(piece)
+        if tail_code and tail_code not in agencies:
+            agencies.append(tail_code)
         piece = _titlecase_if_shouting(piece)
+        if piece.casefold() in _DEGREES:
+            continue
         if _is_person_name(piece) and piece not in authors:
             authors.append(piece)
     return authors, agencies
@@ -267,6 +325,10 @@ _REUTERS_SIGNOFF = re.compile(
     r"^\s*\(\s*(?:Additional\s+)?(?:Reporting|Writing)\s+by\b.*\bEditing\s+by\b.*\)\s*\.?\s*$",
     re.I | re.S,
 )
+# "Reporting by The Associated Press." as the whole line (Fox Sports carrying AP copy).
+_REPORTING_BY_AGENCY = re.compile(
+    rf"^\s*\(?\s*(?:Reporting|Written|Story|Report)\s+by\s+(?:The\s+)?{_AGENCY_GROUP}\s*\.?\s*\)?\s*\.?\s*$"
+)
 _COPYRIGHT = re.compile(rf"(?:Copyright|©|\(c\))\s*(?:\d{{4}}\s*)?(?:The\s+)?{_AGENCY_GROUP}\b")
 # "This Reuters article", "this AP story", "The Huffington Post has supplemented this Reuters
 # article": the text is that agency's copy.
@@ -293,7 +355,7 @@ def trailing_agencies(text: str, lines: int = 3) -> list[str]:
         if _CONTRIBUTED.search(ln):
             continue
         codes: list[str | None] = []
-        m = _DASH_CREDIT.match(ln)
+        m = _DASH_CREDIT.match(ln) or _REPORTING_BY_AGENCY.match(ln)
         if m:
             codes.append(agency_code(m.group("agency")))
         if _REUTERS_SIGNOFF.match(ln):
@@ -368,7 +430,9 @@ _MONTH_NUM = {
 }
 _ISO = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
 _MDY = re.compile(rf"\b({_MONTHS})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b", re.I)
-_DMY = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\.?,?\s+(\d{{4}})\b", re.I)
+_DMY = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTHS})\.?,?\s+(\d{{4}})\b", re.I
+)
 _US_NUM = re.compile(r"(?<!\d)(\d{1,2})/(\d{1,2})/(\d{4})(?!\d)")
 
 

@@ -36,8 +36,9 @@ def read_warc(data: bytes, path: str) -> list[Article | Failure]:
             body = rec.content_stream().read()
             where = f"{path}:{uri or n}"
             try:
-                out.append(read_html(body, where, url=uri, record_id=uri, fmt="warc"))
-                out[-1].path = path
+                art = read_html(body, where, url=uri, record_id=uri, fmt="warc")
+                art.path = path
+                out.append(art)
             except InputError as e:
                 out.append(Failure(where, e.reason))
     except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as e:
