@@ -1,0 +1,181 @@
+"""``newstrace ingest / articles / stories / trace``: thin commands over store and linking."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from newstrace import settings
+from newstrace.errors import NewstraceError
+from newstrace.linking.query import find_claim, stories
+from newstrace.model import Article, Failure
+from newstrace.store import open_store
+
+FORMATS = ("text", "json", "jsonl")
+
+
+def _fail(exc: NewstraceError) -> None:
+    click.echo(f"newstrace: error: {exc}", err=True)
+    raise SystemExit(exc.exit_code)
+
+
+def _db_option(f: Any) -> Any:
+    return click.option(
+        "--db",
+        envvar=settings.DB.env,
+        default=settings.DB.default,
+        show_default=True,
+        help=settings.DB.help,
+    )(f)
+
+
+def _format_option(choices: tuple[str, ...] = FORMATS) -> Any:
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(choices),
+        default="text",
+        show_default=True,
+        help="text for people; json / jsonl for machines.",
+    )
+
+
+def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
+    if fmt == "json":
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    elif fmt == "jsonl":
+        for r in records:
+            click.echo(json.dumps(r, ensure_ascii=False))
+    else:
+        for r in records:
+            click.echo(text(r))
+
+
+@click.command("ingest")
+@click.argument("paths", nargs=-1, required=True)
+@_db_option
+@click.option(
+    "--model", envvar=settings.SPACY_MODEL.env, default=None, help=settings.SPACY_MODEL.help
+)
+@click.option(
+    "--no-tagger", is_flag=True, help="Use the dependency rules only (no trained tagger)."
+)
+def ingest_cmd(paths: tuple[str, ...], db: str, model: str | None, no_tagger: bool) -> None:
+    """Analyse articles and store them (skipping those already stored), then link the store."""
+    from newstrace.linking.ingest import ingest
+
+    def factory() -> Any:
+        from newstrace.analysis.pipeline import Analyzer
+
+        return Analyzer(settings.SPACY_MODEL.value(model), use_tagger=not no_tagger)
+
+    def report(item: Article | Failure) -> None:
+        if isinstance(item, Failure):
+            click.echo(f"newstrace: {item.path}: {item.reason}", err=True)
+
+    try:
+        summary = ingest(list(paths), db, factory, progress=report)
+    except NewstraceError as exc:
+        _fail(exc)
+        return
+    click.echo(summary.line())
+    if summary.failed:
+        sys.exit(1)
+
+
+@click.command("articles")
+@_db_option
+@_format_option()
+def articles_cmd(db: str, fmt: str) -> None:
+    """List the stored articles: id, path, title, publisher, date."""
+    try:
+        with open_store(db) as store:
+            records = [a.to_json() for a in store.articles()]
+    except NewstraceError as exc:
+        _fail(exc)
+        return
+    _emit(
+        records,
+        fmt,
+        lambda r: (
+            "\t".join(str(r[k] or "-") for k in ("published", "publisher", "id", "title"))
+            + (f"\t(copy of {r['copy_of']})" if r.get("copy_of") else "")
+        ),
+    )
+
+
+def _story_text(r: dict[str, Any]) -> str:
+    lines = [f"{r['story']}  {r['title'] or ''}"]
+    for a in r["articles"]:
+        copy = f"  (copy of {a['copy_of']})" if a["copy_of"] else ""
+        lines.append(f"  {a['published'] or '-'}  {a['publisher'] or '-'}  {a['id']}{copy}")
+    for c in r["claims"]:
+        lines.append(
+            f"  claim {c['claim']}: {c['independent_sources']} independent, "
+            f"{len(c['disputers'])} disputing: {c['text'][:100]}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@click.command("stories")
+@_db_option
+@_format_option()
+def stories_cmd(db: str, fmt: str) -> None:
+    """One record per story: its articles (with copies marked) and its claims."""
+    try:
+        with open_store(db) as store:
+            records = stories(store)
+    except NewstraceError as exc:
+        _fail(exc)
+        return
+    _emit(records, fmt, _story_text)
+
+
+def _trace_text(r: dict[str, Any]) -> str:
+    out = [f"claim {r['claim']}: {r['text']}"]
+    o, f = r.get("origin"), r.get("first_report")
+    if o:
+        out.append(f"origin:        {o['source']} ({o['published'] or 'undated'}, {o['article']})")
+    if f:
+        out.append(
+            f"first report:  {f['publisher'] or '-'}, {f['published'] or 'undated'} ({f['id']})"
+        )
+    out.append(f"independent sources: {r['independent_sources']}")
+    out += [f"  - {b['name']}  [{', '.join(b['articles'])}]" for b in r["independent_backers"]]
+    out.append(f"relays: {len(r['relays'])}")
+    for x in r["relays"]:
+        what = f"copy of {x['copy_of']}" if x["kind"] == "copy" else f"re-reports {x['of']}"
+        out.append(f"  - {x['name'] or '-'} ({x['article']}): {what}")
+    out.append(f"disputed by: {len(r['disputers'])}")
+    for d in r["disputers"]:
+        out.append(f"  - {d['party']} ({', '.join(d['sources'])}): {', '.join(d['stances'])}")
+    if r["hedges"]:
+        out.append("hedged: " + ", ".join(sorted({h["hedge"] for h in r["hedges"]})))
+    out.append("timeline:")
+    for t in r["timeline"]:
+        out.append(f"  {t['date'] or '-'}  {t['publisher'] or '-'}  {t['role']:8} {t['source']}")
+    return "\n".join(out) + "\n"
+
+
+@click.command("trace")
+@click.argument("claim")
+@_db_option
+@_format_option(("text", "json"))
+def trace_cmd(claim: str, db: str, fmt: str) -> None:
+    """Provenance of a claim (its id, or words from it): origin, relays, backers, disputers."""
+    try:
+        with open_store(db) as store:
+            record = find_claim(store, claim)
+    except NewstraceError as exc:
+        _fail(exc)
+        return
+    if record is None:
+        click.echo(f"newstrace: error: no claim matches {claim!r} in {db}", err=True)
+        sys.exit(1)
+    if fmt == "json":
+        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+    else:
+        click.echo(_trace_text(record))

@@ -1,0 +1,314 @@
+"""The article store: SQLite (stdlib ``sqlite3``) in WAL mode, one transaction per article.
+
+One transaction per article is what makes ingest resumable: an interrupted run keeps every
+article it finished, and a rerun skips them by key (``has_article``) before analysing anything.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from newstrace.errors import StoreError
+from newstrace.model import AnalyzedArticle, Article
+from newstrace.store.schema import migrate
+
+DEFAULT_DB = "newstrace.db"
+
+
+def article_key(article: Article | AnalyzedArticle) -> str:
+    """The identity of an article in the store: its URL, else the sha256 of its text.
+
+    The URL is the publisher's own identity for the page; two different inputs holding the same
+    page (an HTML save and a JSONL record of it) are one article. Without a URL, identical text
+    is the same article.
+    """
+    art = article.article if isinstance(article, AnalyzedArticle) else article
+    url = art.meta.url or (
+        art.id if art.id and art.id.startswith(("http://", "https://")) else None
+    )
+    if url:
+        return url.strip()
+    return "sha256:" + hashlib.sha256(art.text.encode("utf-8")).hexdigest()
+
+
+def display_id(article: Article | AnalyzedArticle) -> str:
+    """The id shown to users: the input record's id when it has one, else its path."""
+    art = article.article if isinstance(article, AnalyzedArticle) else article
+    return art.id or art.path
+
+
+@dataclass(frozen=True, slots=True)
+class StoredArticle:
+    """One row of ``articles``: what ``newstrace articles`` lists."""
+
+    seq: int
+    key: str
+    id: str
+    path: str
+    url: str | None
+    title: str | None
+    publisher: str | None
+    published: str | None
+    agencies: tuple[str, ...]
+    copy_of: str | None = None
+    story: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "key": self.key,
+            "path": self.path,
+            "url": self.url,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "agencies": list(self.agencies),
+            "copy_of": self.copy_of,
+            "story": self.story,
+        }
+
+
+_ROW = (
+    "a.seq, a.key, a.input_id, a.path, a.url, a.title, a.publisher, a.published, a.agencies, "
+    "l.copy_of, l.story"
+)
+
+
+def _row(r: tuple[Any, ...]) -> StoredArticle:
+    return StoredArticle(
+        seq=r[0],
+        key=r[1],
+        id=r[2] or r[3],
+        path=r[3],
+        url=r[4],
+        title=r[5],
+        publisher=r[6],
+        published=r[7],
+        agencies=tuple(json.loads(r[8] or "[]")),
+        copy_of=r[9],
+        story=r[10],
+    )
+
+
+class Store:
+    """An open store. Use ``open_store``; close it (or use it as a context manager)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self.conn = conn
+        self.path = path
+
+    # -- lifecycle -------------------------------------------------------------------------
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- writing ---------------------------------------------------------------------------
+    def has_article(self, key: str) -> bool:
+        return (
+            self.conn.execute("SELECT 1 FROM articles WHERE key = ?", (key,)).fetchone() is not None
+        )
+
+    def add(self, analyzed: AnalyzedArticle) -> bool:
+        """Store one analysed article in its own transaction: True if stored, False if known."""
+        key = article_key(analyzed)
+        meta = analyzed.article.meta
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            if self.has_article(key):
+                self.conn.execute("ROLLBACK")
+                return False
+            cur = self.conn.execute(
+                "INSERT INTO articles (key, path, input_id, url, title, publisher, published, "
+                "agencies, record) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    key,
+                    analyzed.article.path,
+                    analyzed.article.id,
+                    meta.url,
+                    meta.title,
+                    meta.publisher,
+                    meta.published,
+                    json.dumps(meta.agencies),
+                    json.dumps(analyzed.to_json(), ensure_ascii=False),
+                ),
+            )
+            seq = cur.lastrowid
+            self.conn.executemany(
+                "INSERT INTO attributions (article_seq, idx, source, source_type, anonymous, cue, "
+                "content, kind, stance, hedges, channel, via) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (
+                        seq,
+                        i,
+                        a.source.resolved if a.source else None,
+                        a.source.type if a.source else None,
+                        int(bool(a.source and a.source.anonymous)),
+                        a.cue.text if a.cue else None,
+                        a.content.text if a.content else None,
+                        a.kind,
+                        a.stance,
+                        json.dumps(list(a.hedges)),
+                        a.channel,
+                        json.dumps(list(a.via)),
+                    )
+                    for i, a in enumerate(analyzed.attributions)
+                ],
+            )
+            self.set_state("links_stale", "1", commit=False)
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise StoreError(f"{self.path}: could not store {key}: {exc}") from exc
+        return True
+
+    def set_state(self, name: str, value: str, *, commit: bool = True) -> None:
+        self.conn.execute(
+            "INSERT INTO state (name, value) VALUES (?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+            (name, value),
+        )
+
+    def state(self, name: str) -> str | None:
+        row = self.conn.execute("SELECT value FROM state WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def replace_links(self, links: Iterable[tuple[int, str | None, str | None]]) -> None:
+        """Replace every (article_seq, copy_of key, story id) row in one transaction."""
+        with self._tx():
+            self.conn.execute("DELETE FROM links")
+            self.conn.executemany(
+                "INSERT INTO links (article_seq, copy_of, story) VALUES (?, ?, ?)", links
+            )
+
+    def replace_claims(
+        self, claims: Iterable[tuple[str, str | None, str, dict[str, Any], list[tuple[int, int]]]]
+    ) -> None:
+        """Replace all claims: (id, story, text, record, [(article_seq, attribution idx)])."""
+        with self._tx():
+            self.conn.execute("DELETE FROM claim_members")
+            self.conn.execute("DELETE FROM claims")
+            for cid, story, text, record, members in claims:
+                self.conn.execute(
+                    "INSERT INTO claims (id, story, text, record) VALUES (?, ?, ?, ?)",
+                    (cid, story, text, json.dumps(record, ensure_ascii=False)),
+                )
+                self.conn.executemany(
+                    "INSERT OR IGNORE INTO claim_members (claim_id, article_seq, idx) "
+                    "VALUES (?, ?, ?)",
+                    [(cid, s, i) for s, i in members],
+                )
+            self.set_state("links_stale", "0", commit=False)
+
+    def _tx(self) -> _Transaction:
+        return _Transaction(self)
+
+    # -- reading ---------------------------------------------------------------------------
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def articles(self) -> list[StoredArticle]:
+        """Every stored article in insertion order, with its links when linking has run."""
+        rows = self.conn.execute(
+            f"SELECT {_ROW} FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            "ORDER BY a.seq"
+        )
+        return [_row(r) for r in rows]
+
+    def article(self, key: str) -> StoredArticle | None:
+        r = self.conn.execute(
+            f"SELECT {_ROW} FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            "WHERE a.key = ?",
+            (key,),
+        ).fetchone()
+        return None if r is None else _row(r)
+
+    def get(self, key: str) -> AnalyzedArticle | None:
+        """The full analysed article stored under ``key``."""
+        row = self.conn.execute("SELECT record FROM articles WHERE key = ?", (key,)).fetchone()
+        return None if row is None else AnalyzedArticle.from_json(json.loads(row[0]))
+
+    def get_seq(self, seq: int) -> AnalyzedArticle | None:
+        row = self.conn.execute("SELECT record FROM articles WHERE seq = ?", (seq,)).fetchone()
+        return None if row is None else AnalyzedArticle.from_json(json.loads(row[0]))
+
+    def records(self) -> Iterator[tuple[StoredArticle, AnalyzedArticle]]:
+        """Stream every article with its full record, in insertion order (constant memory)."""
+        cur = self.conn.cursor()
+        cur.execute(
+            f"SELECT {_ROW}, a.record FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            "ORDER BY a.seq"
+        )
+        while True:
+            batch = cur.fetchmany(256)
+            if not batch:
+                return
+            for r in batch:
+                yield _row(r[:-1]), AnalyzedArticle.from_json(json.loads(r[-1]))
+
+    def claim_records(self) -> list[dict[str, Any]]:
+        rows = self.conn.execute("SELECT record FROM claims ORDER BY rowid")
+        return [json.loads(r[0]) for r in rows]
+
+    def claim_record(self, claim_id: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT record FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+
+class _Transaction:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __enter__(self) -> None:
+        self.store.conn.execute("BEGIN IMMEDIATE")
+
+    def __exit__(
+        self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        conn = self.store.conn
+        if t is None:
+            conn.execute("COMMIT")
+        else:
+            conn.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error):
+                raise StoreError(f"{self.store.path}: write failed: {e}") from e
+
+
+def open_store(path: str | Path = DEFAULT_DB) -> Store:
+    """Open (creating and migrating as needed) the SQLite store at ``path``."""
+    spath = str(path)
+    try:
+        if spath != ":memory:":
+            Path(spath).parent.mkdir(parents=True, exist_ok=True)
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per article.
+        conn = sqlite3.connect(spath, isolation_level=None, timeout=30)
+        conn.execute("PRAGMA journal_mode=WAL")
+        # NORMAL is durable across application crashes in WAL mode (only an OS crash or power
+        # loss may drop the last commits), and it makes per-article commits cheap.
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+    except (sqlite3.Error, OSError) as exc:
+        raise StoreError(
+            f"{spath}: cannot open the database: {exc}",
+            hint="check that the path is a writable file and not another program's database",
+        ) from exc
+    try:
+        migrate(conn, spath)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{spath}: not a newstrace database: {exc}") from exc
+    return Store(conn, spath)

@@ -1,0 +1,111 @@
+"""The SQLite schema, its version, and the migration hook.
+
+``SCHEMA_VERSION`` is stored in ``PRAGMA user_version``. A database written by an older
+version is brought up to date by running each step of ``MIGRATIONS`` in order, each in its own
+transaction; a database from a *newer* newstrace is refused rather than silently misread.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from newstrace.errors import StoreError
+
+SCHEMA_VERSION = 1
+
+# Version 1. ``articles.record`` holds the full AnalyzedArticle JSON (the public contract), so
+# every other table can be rebuilt from it; the flattened columns exist for queries only.
+# ``seq`` is the insertion order, the tie-break when two articles carry the same date.
+_V1 = """
+CREATE TABLE articles (
+    seq        INTEGER PRIMARY KEY,
+    key        TEXT NOT NULL UNIQUE,
+    path       TEXT NOT NULL,
+    input_id   TEXT,
+    url        TEXT,
+    title      TEXT,
+    publisher  TEXT,
+    published  TEXT,
+    agencies   TEXT NOT NULL DEFAULT '[]',
+    record     TEXT NOT NULL
+);
+CREATE INDEX articles_published ON articles(published);
+
+CREATE TABLE attributions (
+    article_seq  INTEGER NOT NULL REFERENCES articles(seq) ON DELETE CASCADE,
+    idx          INTEGER NOT NULL,
+    source       TEXT,
+    source_type  TEXT,
+    anonymous    INTEGER NOT NULL DEFAULT 0,
+    cue          TEXT,
+    content      TEXT,
+    kind         TEXT,
+    stance       TEXT,
+    hedges       TEXT NOT NULL DEFAULT '[]',
+    channel      TEXT,
+    via          TEXT NOT NULL DEFAULT '[]',
+    PRIMARY KEY (article_seq, idx)
+);
+CREATE INDEX attributions_source ON attributions(source);
+
+-- Recomputed by linking over the whole store: copy_of is the key of the earliest version.
+CREATE TABLE links (
+    article_seq  INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+    copy_of      TEXT,
+    story        TEXT
+);
+CREATE INDEX links_story ON links(story);
+
+CREATE TABLE claims (
+    id      TEXT PRIMARY KEY,
+    story   TEXT,
+    text    TEXT NOT NULL,
+    record  TEXT NOT NULL
+);
+CREATE TABLE claim_members (
+    claim_id     TEXT NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+    article_seq  INTEGER NOT NULL,
+    idx          INTEGER NOT NULL,
+    PRIMARY KEY (claim_id, article_seq, idx)
+);
+
+CREATE TABLE state (
+    name   TEXT PRIMARY KEY,
+    value  TEXT
+);
+"""
+
+
+# MIGRATIONS[i] takes a database at version i to version i + 1: an SQL script, or a function
+# for steps that must rewrite data (e.g. re-deriving columns from ``articles.record``). Add a
+# step here (never edit an old one) whenever the schema changes, and bump SCHEMA_VERSION.
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1]
+
+
+def migrate(conn: sqlite3.Connection, path: str) -> None:
+    """Bring the database at ``conn`` to ``SCHEMA_VERSION``."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version > SCHEMA_VERSION:
+        raise StoreError(
+            f"{path}: database schema version {version} is newer than this newstrace "
+            f"({SCHEMA_VERSION})",
+            hint="upgrade newstrace, or ingest into a new --db file",
+        )
+    for step in range(version, SCHEMA_VERSION):
+        todo = MIGRATIONS[step]
+        try:
+            if isinstance(todo, str):
+                # executescript commits any open transaction first: the script brings its own.
+                conn.executescript(f"BEGIN; {todo}; PRAGMA user_version = {step + 1}; COMMIT;")
+            else:
+                conn.execute("BEGIN")
+                todo(conn)
+                conn.execute(f"PRAGMA user_version = {step + 1}")
+                conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise StoreError(
+                f"{path}: could not migrate the database to version {step + 1}: {exc}"
+            ) from exc

@@ -1,0 +1,96 @@
+"""The seed's claim picture, across articles: origin, backers, relays, disputers."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "linking"))
+
+import records as R  # noqa: E402
+
+from newstrace.linking.link import link_store  # noqa: E402
+from newstrace.linking.query import find_claim, stories  # noqa: E402
+from newstrace.store import open_store  # noqa: E402
+
+
+def _bounty(db: Path, *arts: Any) -> dict[str, Any]:
+    with open_store(db) as store:
+        for a in arts:
+            assert store.add(a)
+        link_store(store)
+        claim = find_claim(store, "Russian unit offered rewards to Taliban-linked militants")
+    assert claim is not None
+    return claim
+
+
+def test_seed_bounty_claim_has_one_independent_source(tmp_path: Path) -> None:
+    claim = _bounty(tmp_path / "t.db", R.seed_analyzed())
+    assert claim["independent_sources"] == 1
+    (backer,) = claim["independent_backers"]
+    assert "anonymous officials" in backer["name"] and "New York Times" in backer["name"]
+    assert claim["origin"]["source"] == backer["name"]
+    assert claim["first_report"]["publisher"] == "The Moscow Times"
+    parties = {d["party"]: d for d in claim["disputers"]}
+    assert set(parties) == {"Russia", "Donald Trump"}
+    assert {"a Kremlin spokesman", "the Russian Embassy in Washington"} <= set(
+        parties["Russia"]["sources"]
+    )
+    assert "deny" in parties["Russia"]["stances"]
+    assert parties["Donald Trump"]["stances"] == ["dismiss"]
+    # The Moscow Times and AFP only relay the NYT's report.
+    relays = {(r["kind"], r["name"]) for r in claim["relays"]}
+    assert {("re-report", "The Moscow Times"), ("re-report", "AFP")} <= relays
+    assert all(r["of"] == "The New York Times" for r in claim["relays"])
+
+
+def test_confirmation_from_own_sources_raises_the_count(tmp_path: Path) -> None:
+    claim = _bounty(tmp_path / "t.db", R.seed_analyzed(), R.confirm_analyzed())
+    assert claim["independent_sources"] == 2
+    names = [b["name"] for b in claim["independent_backers"]]
+    assert any("via The Associated Press" in n for n in names)
+    assert claim["first_report"]["publisher"] == "The Moscow Times"
+    assert [t["date"] for t in claim["timeline"]] == sorted(t["date"] for t in claim["timeline"])
+
+
+def test_copy_of_the_afp_story_adds_no_backer(tmp_path: Path) -> None:
+    claim = _bounty(tmp_path / "t.db", R.seed_analyzed(), R.copy_analyzed())
+    assert claim["independent_sources"] == 1
+    copies = [r for r in claim["relays"] if r["kind"] == "copy"]
+    assert [(c["name"], c["copy_of"]) for c in copies] == [("France 24", str(R.SEED))]
+
+
+def test_hedges_are_kept_with_their_claim(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    _bounty(db, R.seed_analyzed())
+    with open_store(db) as store:
+        claim = find_claim(store, "Russian unit may be seeking revenge")
+    assert claim is not None
+    assert [h["hedge"] for h in claim["hedges"]] == ["may"]
+
+
+def test_stories_json_shape(tmp_path: Path) -> None:
+    db = tmp_path / "t.db"
+    _bounty(db, R.seed_analyzed(), R.confirm_analyzed(), R.copy_analyzed())
+    with open_store(db) as store:
+        recs = stories(store)
+    assert len(recs) == 1
+    (story,) = recs
+    assert set(story) == {"story", "title", "articles", "claims"}
+    assert [set(a) for a in story["articles"]] == [
+        {"id", "path", "title", "publisher", "published", "copy_of"}
+    ] * 3
+    by_path = {a["path"]: a for a in story["articles"]}
+    assert by_path["france24.md"]["copy_of"] == str(R.SEED)
+    assert story["claims"][0]["independent_sources"] == 2
+
+
+@pytest.mark.parametrize("query", ["unknown words nowhere", ""])
+def test_trace_without_match(tmp_path: Path, query: str) -> None:
+    db = tmp_path / "t.db"
+    _bounty(db, R.seed_analyzed())
+    with open_store(db) as store:
+        assert find_claim(store, query) is None
