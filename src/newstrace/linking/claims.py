@@ -40,7 +40,7 @@ _DISPUTE_WORDS = re.compile(
 )
 # Nouns by which a reaction points back at a report without restating it.
 _ANAPHOR = re.compile(
-    r"\b(the|this|these|those|such)\s+(\w+\s+){0,2}(report|reports|reporting|findings|"
+    r"\b(the|this|these|those|such)\s+(\S+\s+){0,3}[\"“']?(report|reports|reporting|findings|"
     r"accusations?|allegations?|claims?|story|stories|article|assessment|intelligence)\b",
     re.IGNORECASE,
 )
@@ -56,9 +56,24 @@ def stems(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# A source that is the report itself ("the report claiming that ...", "the findings show"):
+# it restates the claim, it neither backs nor disputes it.
+_REFERENCE = re.compile(
+    r"^(the|this|that|these|those)?\s*(new\s+)?(report|reports|findings|story|article|"
+    r"accusations?|allegations?|claims?|assessment)$",
+    re.IGNORECASE,
+)
+
+
+def is_reference(a: Attribution) -> bool:
+    return a.source is not None and bool(_REFERENCE.match(a.source.resolved.strip()))
+
+
 def is_dispute(a: Attribution) -> bool:
     if a.stance in DISPUTE_STANCES:
         return True
+    if is_reference(a):
+        return False
     return bool(a.content and _DISPUTE_WORDS.search(a.content.text))
 
 

@@ -9,6 +9,8 @@ Counting independent backers is the point of the product, so the rules are expli
 - anonymous and unnamed collective sources ("officials", "U.S. intelligence", "people familiar
   with the matter") reached through the same reporter count once, as that reporter's sources;
 - named sources count once each, however many articles quote them;
+- an attribution inside another one's content ("The Times said [the unit may be seeking
+  revenge]") is vouched for by the outer source, not by the one it is about;
 - disputers (stance deny / dismiss, or dispute words in the content) never back the claim and are
   grouped by the party they speak for (the Kremlin and the Russian Embassy speak for Russia).
 """
@@ -20,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newstrace.linking.claims import AttrRef, is_anaphoric, is_dispute
+from newstrace.linking.claims import AttrRef, is_anaphoric, is_dispute, is_reference
 from newstrace.model import Attribution
 
 # Source names that stand for an unnamed group of people rather than someone on record.
@@ -132,13 +134,17 @@ def provenance(
         art, a = articles[ref.article], ref.attribution
         src = _source_name(a) or "(unattributed)"
         role = "backer"
-        if is_dispute(a):
+        if is_reference(a):
+            role = "reference"
+        elif is_dispute(a):
             role = "dispute"
             p = party(src)
             d = disputers.setdefault(p, {"party": p, "sources": [], "stances": [], "articles": []})
             for field_, val in (("sources", src), ("stances", a.stance), ("articles", art.id)):
                 if val not in d[field_]:
                     d[field_].append(val)
+        elif _nested(a, art):
+            role = "nested"
         elif art.copy_of is not None:
             role = "copy"
             relay(
@@ -163,8 +169,6 @@ def provenance(
             b = backers.get(bkey)
             if b is None:
                 b = backers[bkey] = {"name": label, "articles": [], "first": art.published}
-            elif _anonymous_label(a, art) and not b.get("anonymous"):
-                b["name"], b["anonymous"] = label, True
             if art.id not in b["articles"]:
                 b["articles"].append(art.id)
             if origin is None:
@@ -213,10 +217,6 @@ def provenance(
     }
 
 
-def _anonymous_label(a: Attribution, art: ArticleInfo) -> bool:
-    return bool(a.source and a.source.anonymous)
-
-
 def _reporter_label(a: Attribution, art: ArticleInfo, media: frozenset[str]) -> str:
     src = _source_name(a)
     if src and (a.source and a.source.type == "media" or norm(src) in media):
@@ -228,23 +228,39 @@ def _backer(a: Attribution, art: ArticleInfo, media: frozenset[str]) -> tuple[tu
     src = _source_name(a)
     if src is None:
         name = _reporter(a, art)
-        return ("via", norm(name)), name
+        return ("via", norm(name)), _cited_label(art, name) if a.via else name
     if a.source is not None and (a.source.type == "media" or norm(src) in media):
         # A medium reporting: its backers are the people it cites in this article.
-        cited = sorted(
-            (
-                o
-                for o in art.attributions
-                if o.source is not None
-                and o.via
-                and norm(o.via[-1]) == norm(src)
-                and _is_unnamed(o)
-            ),
-            key=lambda o: not (o.source and o.source.anonymous),
-        )
-        label = f"{_source_name(cited[0])} (via {src})" if cited else src
-        return ("via", norm(src)), label
+        return ("via", norm(src)), _cited_label(art, src)
     if _is_unnamed(a):
         reporter = _reporter(a, art)
+        if a.via:
+            return ("via", norm(reporter)), _cited_label(art, reporter)
         return ("via", norm(reporter)), f"{src} (via {reporter})"
     return ("named", norm(src)), src
+
+
+def _nested(a: Attribution, art: ArticleInfo) -> bool:
+    """Inside another attribution's content ("The NYT said [the unit may be seeking revenge]"):
+    the outer source vouches for it, the inner one is what is reported about."""
+    anchor = a.source.span if a.source else a.cue
+    if anchor is None:
+        return False
+    return any(
+        o is not a and o.content is not None and o.content.start <= anchor.start < o.content.end
+        for o in art.attributions
+    )
+
+
+def _cited_label(art: ArticleInfo, medium: str) -> str:
+    """How to name "the sources ``medium`` cites in this article": its anonymous sources
+    first (they are the ones that need a name), else its first unnamed one, else itself."""
+    cited = sorted(
+        (
+            o
+            for o in art.attributions
+            if o.source is not None and o.via and norm(o.via[-1]) == norm(medium) and _is_unnamed(o)
+        ),
+        key=lambda o: not (o.source and o.source.anonymous),
+    )
+    return f"{_source_name(cited[0])} (via {medium})" if cited else medium

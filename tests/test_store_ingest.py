@@ -1,0 +1,155 @@
+"""The store and ``ingest``: idempotent reruns, interrupted runs, keys, schema version."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "fixtures" / "linking"))
+
+import records as R  # noqa: E402
+
+from newstrace.errors import StoreError  # noqa: E402
+from newstrace.linking.ingest import ingest  # noqa: E402
+from newstrace.model import AnalyzedArticle, Article, ArticleMeta, Failure  # noqa: E402
+from newstrace.store import article_key, open_store  # noqa: E402
+from newstrace.store.schema import SCHEMA_VERSION  # noqa: E402
+
+SEED_TEXT = R.SEED.read_text(encoding="utf-8")
+# Real paragraphs of the seed, each made into its own small article (no URL: keyed by text).
+PARAS = [p for p in SEED_TEXT.split("\n\n") if len(p) > 120][:6]
+
+
+def articles() -> list[Article]:
+    return [
+        Article(path=f"p{i}.txt", text=p, meta=ArticleMeta(title=p[:40], published="2020-06-27"))
+        for i, p in enumerate(PARAS)
+    ]
+
+
+class FakeAnalyzer:
+    """Stands in for the spaCy analyser: counts what it is asked to analyse, can crash."""
+
+    def __init__(self, crash_after: int | None = None) -> None:
+        self.seen: list[str] = []
+        self.crash_after = crash_after
+
+    def analyze(self, arts: Iterable[Article]) -> Iterator[AnalyzedArticle]:
+        for a in arts:
+            if self.crash_after is not None and len(self.seen) == self.crash_after:
+                raise KeyboardInterrupt  # the user pressed Ctrl-C mid-batch
+            self.seen.append(a.path)
+            yield AnalyzedArticle(a)
+
+
+def reader(items: Sequence[Article | Failure]):  # type: ignore[no-untyped-def]
+    return lambda _paths: iter(items)
+
+
+def test_rerun_stores_nothing_and_skips_before_analysis(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    first = FakeAnalyzer()
+    s1 = ingest(["x"], db, lambda: first, reader=reader(articles()))
+    assert (s1.stored, s1.skipped, s1.failed) == (len(PARAS), 0, 0)
+    second = FakeAnalyzer()
+    s2 = ingest(["x"], db, lambda: second, reader=reader(articles()))
+    assert (s2.stored, s2.skipped, s2.failed) == (0, len(PARAS), 0)
+    assert second.seen == []  # nothing re-analysed
+    assert s2.line() == f"0 stored, {len(PARAS)} skipped, 0 failed"
+    with open_store(db) as store:
+        assert store.count() == len(PARAS)
+
+
+def test_interrupted_ingest_keeps_finished_articles_and_resumes(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    with pytest.raises(KeyboardInterrupt):
+        ingest(["x"], db, lambda: FakeAnalyzer(crash_after=3), reader=reader(articles()))
+    with open_store(db) as store:
+        assert store.count() == 3
+        assert store.state("links_stale") == "1"
+    resumed = FakeAnalyzer()
+    s = ingest(["x"], db, lambda: resumed, reader=reader(articles()))
+    assert (s.stored, s.skipped) == (len(PARAS) - 3, 3)
+    assert resumed.seen == [f"p{i}.txt" for i in range(3, len(PARAS))]
+    with open_store(db) as store:
+        assert store.count() == len(PARAS)
+        keys = [a.key for a in store.articles()]
+        assert len(set(keys)) == len(keys)
+        assert all(a.story for a in store.articles())  # linking ran on the resumed run
+        assert store.state("links_stale") == "0"
+
+
+def test_failures_are_counted_and_the_rest_stored(tmp_path: Path) -> None:
+    items: list[Article | Failure] = [
+        *articles()[:2],
+        Failure("bad.html", "not valid UTF-8"),
+        articles()[2],
+    ]
+    s = ingest(["x"], tmp_path / "n.db", FakeAnalyzer, reader=reader(items))
+    assert (s.stored, s.skipped, s.failed) == (3, 0, 1)
+    assert s.failures == [Failure("bad.html", "not valid UTF-8")]
+
+
+def test_duplicate_within_one_run_is_skipped(tmp_path: Path) -> None:
+    arts = articles()[:2]
+    twin = Article(path="twin.txt", text=arts[0].text, meta=ArticleMeta())
+    s = ingest(["x"], tmp_path / "n.db", FakeAnalyzer, reader=reader([*arts, twin]))
+    assert (s.stored, s.skipped) == (2, 1)
+
+
+def test_key_is_url_else_text_hash() -> None:
+    seed = R.seed_analyzed()
+    assert article_key(seed) == R.SEED_URL
+    a = articles()[0]
+    assert article_key(a).startswith("sha256:") and len(article_key(a)) == 7 + 64
+    assert article_key(a) == article_key(Article(path="other", text=a.text, meta=ArticleMeta()))
+
+
+def test_round_trip_and_flattened_attributions(tmp_path: Path) -> None:
+    seed = R.seed_analyzed()
+    with open_store(tmp_path / "n.db") as store:
+        assert store.add(seed) is True
+        assert store.add(seed) is False
+        back = store.get(R.SEED_URL)
+        assert back is not None and back.to_json() == seed.to_json()
+        row = store.article(R.SEED_URL)
+        assert row is not None
+        assert (row.publisher, row.published, row.agencies) == (
+            "The Moscow Times",
+            "2020-06-27",
+            ("AFP",),
+        )
+        assert row.id == str(R.SEED)  # no input id: the path
+        n = store.conn.execute(
+            "SELECT COUNT(*) FROM attributions WHERE stance IN ('deny', 'dismiss')"
+        ).fetchone()[0]
+        assert n == 4
+
+
+def test_wal_mode_and_schema_version(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    with open_store(db) as store:
+        assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    with open_store(db) as store:  # reopening does not migrate twice
+        assert store.count() == 0
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    conn = sqlite3.connect(db)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        open_store(db)
+
+
+def test_not_a_database_is_a_store_error(tmp_path: Path) -> None:
+    db = tmp_path / "n.db"
+    db.write_bytes(b"this is not sqlite at all" * 100)
+    with pytest.raises(StoreError):
+        open_store(db)
