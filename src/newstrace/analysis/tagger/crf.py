@@ -1,0 +1,195 @@
+"""The attribution CRF: train it on a PolNeAR split, load it, tag a parsed ``Doc``.
+
+The model is two files side by side: ``attribution.crfsuite`` (python-crfsuite weights) and
+``attribution.lexicon.json`` (the cue prior the features need, learned from the same split).
+Sequences are whole documents, so the label transitions see quotes that run across sentences.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pycrfsuite
+from spacy.tokens import Doc, DocBin
+
+from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.tagger.brat import gold_files, read_ann, token_labels
+from newstrace.analysis.tagger.features import CueLexicon, doc_features
+from newstrace.analysis.tagger.pairing import pair
+from newstrace.errors import ModelError
+
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "attribution.crfsuite"
+
+# L1 prunes most of the ~1M candidate features (the shipped file stays a few MB); L2 keeps the
+# survivors smooth. Picked on dev among c1 in {0.05, 0.1, 0.3} and c2 in {0.01, 0.1}.
+DEFAULT_HYPER: dict[str, Any] = {
+    "c1": 0.1,
+    "c2": 0.05,
+    "max_iterations": 150,
+    "feature.possible_transitions": True,
+    "feature.minfreq": 1,
+}
+
+
+def lexicon_path(model_path: Path) -> Path:
+    return model_path.with_name(model_path.stem + ".lexicon.json")
+
+
+class Tagger:
+    """A loaded model: ``predict(doc)`` gives candidates with char offsets into ``doc.text``."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        lex = lexicon_path(path)
+        try:
+            self.lexicon = CueLexicon.from_file(lex)
+        except (OSError, ValueError, KeyError) as exc:
+            raise ModelError(
+                f"attribution tagger lexicon {lex} is missing or corrupt: {exc}",
+                hint="reinstall newstrace or retrain with `newstrace train`",
+            ) from exc
+        self._crf = pycrfsuite.Tagger()
+        try:
+            self._crf.open(str(path))
+        except (OSError, ValueError) as exc:
+            raise ModelError(
+                f"attribution tagger model {path} is corrupt: {exc}",
+                hint="reinstall newstrace or retrain with `newstrace train`",
+            ) from exc
+        # pycrfsuite.Tagger keeps state between set() and tag(): one caller at a time.
+        self._lock = threading.Lock()
+
+    def labels(self, doc: Doc) -> list[str]:
+        if len(doc) == 0:
+            return []
+        feats = doc_features(doc, self.lexicon)
+        with self._lock:
+            out: list[str] = self._crf.tag(feats)
+        return out
+
+    def predict(self, doc: Doc) -> list[Candidate]:
+        return pair(doc, self.labels(doc))
+
+
+_CACHE: dict[Path, Tagger] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def load_tagger(path: Path | None = None) -> Tagger | None:
+    """The tagger at ``path`` (default: the shipped model), loaded once per process.
+
+    None when no model file exists (a source checkout before ``newstrace train``);
+    ``ModelError`` when the file is there but unreadable.
+    """
+    target = (path or DEFAULT_MODEL_PATH).resolve()
+    with _CACHE_LOCK:
+        if target in _CACHE:
+            return _CACHE[target]
+        if not target.exists():
+            return None
+        tagger = Tagger(target)
+        _CACHE[target] = tagger
+        return tagger
+
+
+def _parse(nlp: Any, split_dir: Path, cache: Path | None) -> Iterator[tuple[str, Doc, list[str]]]:
+    """(stem, doc, gold labels) for every gold-annotated text of the split."""
+    files = gold_files(split_dir)
+    stems = list(files)
+    texts = [files[s][0].read_text(encoding="utf-8") for s in stems]
+    key = hashlib.sha1(
+        (
+            "\n".join(stems)
+            + "".join(texts)
+            + nlp.meta.get("name", "")
+            + nlp.meta.get("version", "")
+        ).encode("utf-8")
+    ).hexdigest()[:16]
+    cached = cache / f"polnear-{key}.spacy" if cache else None
+    if cached is not None and cached.exists():
+        docs = list(DocBin().from_disk(cached).get_docs(nlp.vocab))
+    else:
+        docs = list(nlp.pipe(texts, batch_size=16))
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            db = DocBin(docs=docs)
+            db.to_disk(cached)
+    for stem, doc in zip(stems, docs, strict=True):
+        spans = [(t.idx, t.idx + len(t.text)) for t in doc]
+        yield stem, doc, token_labels(spans, read_ann(files[stem][1]))
+
+
+def parsed_split(
+    split_dir: Path, spacy_model: str | None = None, cache: Path | None = None
+) -> list[tuple[str, Doc, list[str]]]:
+    import spacy
+
+    from newstrace import settings
+
+    nlp = spacy.load(settings.SPACY_MODEL.value(spacy_model))
+    return list(_parse(nlp, split_dir, cache))
+
+
+def train(train_dir: Path, out: Path, **hyper: Any) -> dict[str, Any]:
+    """Train on a PolNeAR split and write ``out`` (+ its lexicon); returns the figures.
+
+    ``hyper``: crfsuite parameters (``c1``, ``c2``, ``max_iterations``, ...) plus
+    ``spacy_model`` and ``cache`` (a folder for the parsed split; default: the system temp dir).
+    """
+    t0 = time.perf_counter()
+    spacy_model = hyper.pop("spacy_model", None)
+    cache = hyper.pop("cache", Path(tempfile.gettempdir()) / "newstrace-tagger-cache")
+    data = parsed_split(train_dir, spacy_model, Path(cache) if cache else None)
+    t_parse = time.perf_counter() - t0
+    return train_on(data, out, parse_seconds=t_parse, **hyper)
+
+
+def train_on(
+    data: Sequence[tuple[str, Doc, list[str]]], out: Path, parse_seconds: float = 0.0, **hyper: Any
+) -> dict[str, Any]:
+    t0 = time.perf_counter()
+    lex = CueLexicon.learn((doc, labels) for _stem, doc, labels in data)
+    params = {**DEFAULT_HYPER, **hyper}
+    trainer = pycrfsuite.Trainer(algorithm="lbfgs", verbose=False)
+    trainer.set_params(params)
+    order = list(range(len(data)))
+    random.Random(13).shuffle(order)  # crfsuite is deterministic given the order
+    n_tokens = 0
+    for k in order:
+        _stem, doc, labels = data[k]
+        if len(doc) == 0:
+            continue
+        trainer.append(doc_features(doc, lex), labels)
+        n_tokens += len(doc)
+    t_feat = time.perf_counter() - t0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".tmp")
+    trainer.train(str(tmp))
+    tmp.replace(out)
+    lexicon_path(out).write_text(lex.to_json() + "\n", encoding="utf-8")
+    with _CACHE_LOCK:
+        _CACHE.pop(out.resolve(), None)
+    last = trainer.logparser.last_iteration or {}
+    return {
+        "model": str(out),
+        "documents": len(data),
+        "tokens": n_tokens,
+        "iterations": len(trainer.logparser.iterations),
+        "loss": last.get("loss"),
+        "active_features": last.get("active_features"),
+        "model_bytes": out.stat().st_size,
+        "lexicon_lemmas": len(lex.prior),
+        "seconds": {
+            "parse": round(parse_seconds, 1),
+            "features": round(t_feat, 1),
+            "train": round(time.perf_counter() - t0 - t_feat, 1),
+        },
+        "params": {k: v for k, v in params.items()},
+    }

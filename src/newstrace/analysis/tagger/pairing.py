@@ -1,0 +1,210 @@
+"""Tagged runs -> attributions: each content to one cue, each cue to a source.
+
+PolNeAR gives every attribution exactly one cue and one (possibly discontinuous) content, so
+the cue is the pivot. A content run goes to the cue it hangs from in the parse; else to the
+nearest cue of its sentence; else (a quote continued in the next sentence or paragraph, as the
+guidelines' "content continuations" section describes) to the last cue before it in the same
+or the previous paragraph, or failing that the next one. All contents of one cue are joined
+into one fragmented span, which is how the gold writes "A," he said, "B".
+A cue's source is a source run it governs (subject, possessor, "according to" object, passive
+agent); else the nearest source run of its sentence; else none (7.5% of gold has no source).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc
+
+from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.tagger.brat import label_runs
+
+# How many dependency steps a run's head may climb to reach the cue it belongs to. Beyond 6
+# the path usually crosses into another clause with its own cue.
+MAX_CLIMB = 6
+# A content with no cue in its sentence joins a cue at most this many sentences away.
+MAX_SENT_GAP = 3
+STRICT = False
+STRICT_X = True
+QUOTES = {'"', "“", "”", "'", "‘", "’", "``", "''"}
+
+
+@dataclass
+class Run:
+    role: str
+    start: int  # token index
+    end: int  # token index, exclusive
+    sent: int
+    para: int
+
+    def chars(self, doc: Doc) -> tuple[int, int]:
+        last = doc[self.end - 1]
+        return doc[self.start].idx, last.idx + len(last.text)
+
+
+def _climb_to(doc: Doc, run: Run, owner: Sequence[int], target_role: Sequence[str]) -> int | None:
+    """The run id of the nearest ``target`` run reached from ``run``'s tokens via heads."""
+    best: tuple[int, int] | None = None
+    for i in range(run.start, run.end):
+        if run.start <= doc[i].head.i < run.end and doc[i].head.i != i:
+            continue  # only the run's roots climb out of it
+        j, steps = i, 0
+        while steps < MAX_CLIMB:
+            h = doc[j].head.i
+            if h == j:
+                break
+            j, steps = h, steps + 1
+            r = owner[j]
+            if r >= 0:
+                if target_role[r] == "cue" and (best is None or steps < best[0]):
+                    best = (steps, r)
+                break
+    return best[1] if best else None
+
+
+def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candidate]:
+    """Candidates from one document's BIO labels (spaces trimmed off every run)."""
+    sent_of = [0] * len(doc)
+    for si, s in enumerate(doc.sents):
+        for i in range(s.start, s.end):
+            sent_of[i] = si
+    para_of = [0] * len(doc)
+    p = 0
+    for tok in doc:
+        para_of[tok.i] = p
+        if "\n" in tok.text or "\n" in tok.whitespace_:
+            p += 1
+
+    runs: list[Run] = []
+    for role, a, b in label_runs(labels):
+        while a < b and doc[a].is_space:
+            a += 1
+        while b > a and doc[b - 1].is_space:
+            b -= 1
+        if a < b:
+            runs.append(Run(role, a, b, sent_of[a], para_of[a]))
+    owner = [-1] * len(doc)
+    for r, run in enumerate(runs):
+        for i in range(run.start, run.end):
+            owner[i] = r
+    roles = [run.role for run in runs]
+    cue_ids = [r for r, run in enumerate(runs) if run.role == "cue"]
+    contents: dict[int, list[int]] = {c: [] for c in cue_ids}
+    orphans: list[int] = []
+
+    quoted = [_quoted(doc, run) for run in runs]
+    pending: list[int] = []
+    for r, run in enumerate(runs):
+        if run.role != "content":
+            continue
+        cue = _climb_to(doc, run, owner, roles)
+        if cue is None:
+            # A cue hanging from the content ("X, according to Y") also binds it.
+            for c in cue_ids:
+                cr = runs[c]
+                if cr.sent == run.sent:
+                    h = doc[cr.start].head.i
+                    if run.start <= h < run.end:
+                        cue = c
+                        break
+        if cue is None:
+            pending.append(r)
+        else:
+            contents[cue].append(r)
+    for r in pending:
+        run = runs[r]
+        cue = None
+        same = [c for c in cue_ids if runs[c].sent == run.sent]
+        if same:
+            c = min(same, key=lambda c: _gap(runs[c], run))
+            if not STRICT or not contents[c] or (quoted[r] and all(quoted[k] for k in contents[c])):
+                cue = c
+        elif quoted[r] or not STRICT_X:
+            before = [
+                c
+                for c in cue_ids
+                if runs[c].end <= run.start
+                and run.sent - runs[c].sent <= MAX_SENT_GAP
+                and run.para - runs[c].para <= 1
+            ]
+            after = [
+                c
+                for c in cue_ids
+                if runs[c].start >= run.end
+                and runs[c].sent - run.sent <= MAX_SENT_GAP
+                and runs[c].para - run.para <= 1
+            ]
+            if before:
+                cue = before[-1]
+            elif after:
+                cue = after[0]
+        if cue is None:
+            orphans.append(r)
+        else:
+            contents[cue].append(r)
+
+    out: list[Candidate] = []
+    used_sources: set[int] = set()
+    for c in cue_ids:
+        cr = runs[c]
+        src = _source_for(doc, runs, owner, c)
+        if src is not None:
+            used_sources.add(src)
+        frags = tuple(runs[k].chars(doc) for k in sorted(contents[c], key=lambda k: runs[k].start))
+        out.append(
+            Candidate(
+                source=(runs[src].chars(doc),) if src is not None else None,
+                cue=(cr.chars(doc),),
+                content=frags or None,
+                origin=origin,
+            )
+        )
+    for r in orphans:
+        out.append(Candidate(None, None, (runs[r].chars(doc),), origin=origin, score=0.5))
+    for r, run in enumerate(runs):
+        if run.role == "source" and r not in used_sources:
+            out.append(Candidate((run.chars(doc),), None, None, origin=origin, score=0.5))
+    return out
+
+
+def _quoted(doc: Doc, run: Run) -> bool:
+    """The run opens with a quote mark, or one sits just before it."""
+    return any(0 <= i < len(doc) and doc[i].text in QUOTES for i in (run.start, run.start - 1))
+
+
+def _gap(a: Run, b: Run) -> int:
+    if a.end <= b.start:
+        return b.start - a.end
+    if b.end <= a.start:
+        return a.start - b.end
+    return 0
+
+
+def _source_for(doc: Doc, runs: Sequence[Run], owner: Sequence[int], c: int) -> int | None:
+    cue = runs[c]
+    # 1. A source run the cue governs: climb from each source token to the cue.
+    best: tuple[int, int] | None = None
+    for r, run in enumerate(runs):
+        if run.role != "source" or abs(run.sent - cue.sent) > 0:
+            continue
+        for i in range(run.start, run.end):
+            j, steps = i, 0
+            while steps < 4:
+                h = doc[j].head.i
+                if h == j:
+                    break
+                j, steps = h, steps + 1
+                if cue.start <= j < cue.end:
+                    if best is None or steps < best[0]:
+                        best = (steps, r)
+                    break
+                if owner[j] >= 0 and owner[j] != r:
+                    break
+    if best is not None:
+        return best[1]
+    # 2. The nearest source of the sentence, preferring one before the cue.
+    same = [r for r, run in enumerate(runs) if run.role == "source" and run.sent == cue.sent]
+    if same:
+        return min(same, key=lambda r: (_gap(runs[r], cue), runs[r].start > cue.start))
+    return None
