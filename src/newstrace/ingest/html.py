@@ -84,12 +84,20 @@ def _text(el: Any) -> str:
 def _spaced_text(el: Any) -> str:
     """Text of an element with a space between its descendants' texts, so that
     "<span>Jane Doe</span><span>Published</span>" does not read "Jane DoePublished"."""
-    try:
-        parts = [t.strip() for t in el.itertext(with_tail=False) if t and t.strip()]
-    except (ValueError, AttributeError, TypeError):
-        return _text(el)
-    # itertext(with_tail=False) still yields the tails of descendants, which is what we want.
-    return _WS.sub(" ", " ".join(parts)).strip()
+    parts: list[str] = []
+
+    def walk(e: Any) -> None:
+        if not isinstance(e.tag, str) or e.tag in ("script", "style"):
+            return
+        if e.text:
+            parts.append(e.text)
+        for child in e:
+            walk(child)
+            if child.tail:
+                parts.append(child.tail)
+
+    walk(el)
+    return _WS.sub(" ", " ".join(p.strip() for p in parts if p.strip())).replace(" ,", ",")
 
 
 def _jsonld_objects(tree: Any) -> list[dict[str, Any]]:
@@ -189,21 +197,42 @@ _BYLINE_XPATH = (
 # Short elements whose own text starts with "By": the visible byline on pages that mark it
 # with no class or rel ("<span>By <a>Charles Fried</a>, Contributing Opinion Writer</span>").
 _BY_TEXT_XPATH = (
-    "//body//*[self::span or self::div or self::p or self::address or self::li or self::section"
+    "*[self::span or self::div or self::p or self::address or self::li or self::section"
     " or self::h3 or self::h4 or self::h5 or self::h6]"
     '[starts-with(normalize-space(text()), "By ") or normalize-space(text()) = "By"]'
 )
 
 
-def _byline_elements(tree: Any) -> list[str]:
-    found: list[str] = []
-    for el in tree.xpath(_BYLINE_XPATH)[:12] + tree.xpath(_BY_TEXT_XPATH)[:6]:
-        if el.tag in ("meta", "link", "script", "style"):
-            continue
-        t = _spaced_text(el)
-        if t and len(t) < 200 and t not in found:
-            found.append(t)
-    return found
+def _byline_elements(tree: Any) -> tuple[list[str], list[str]]:
+    """(texts of elements marked as bylines, texts of unmarked "By …" elements)."""
+    marked: list[str] = []
+    unmarked: list[str] = []
+    # A "By …" text after the headline is the byline; one before it is usually a credit of
+    # the lead picture or of a teaser.
+    h1 = next(iter(tree.iter("h1")), None)
+    by_text = h1.xpath("following::" + _BY_TEXT_XPATH) if h1 is not None else []
+    by_text = by_text or tree.xpath("//body//" + _BY_TEXT_XPATH)
+    for els, found in ((tree.xpath(_BYLINE_XPATH)[:12], marked), (by_text[:6], unmarked)):
+        for el in els:
+            if el.tag in ("meta", "link", "script", "style"):
+                continue
+            # Photo credits ("By Aleah C. Bowie" under a picture) are not the byline.
+            if el.xpath(
+                "ancestor-or-self::figure or ancestor-or-self::figcaption or "
+                'ancestor-or-self::*[contains(@class, "caption") or contains(@class, "credit")'
+                ' or contains(@class, "photo")]'
+            ):
+                continue
+            # … and so is a "By …" right after a caption sentence in the same block.
+            prev = el.getprevious()
+            while prev is not None and prev.tag in ("style", "script", "noscript"):
+                prev = prev.getprevious()
+            if found is unmarked and prev is not None and len(_spaced_text(prev)) > 60:
+                continue
+            t = _spaced_text(el)
+            if t and len(t) < 200 and t not in found:
+                found.append(t)
+    return marked, unmarked
 
 
 _DATE_KEYS = (
@@ -334,14 +363,19 @@ def extract_page(html_text: str | bytes, url: str | None = None, path: str = "-"
                 byline = byline or v
             if persons:
                 break
-    if not persons and not page.agencies:
-        for t in _byline_elements(tree):
-            a, ag = M.parse_byline(t)
-            if a or ag:
-                persons += [x for x in a if x not in persons]
-                page.agencies += [x for x in ag if x not in page.agencies]
-                byline = byline or t
-                break
+    marked, unmarked = _byline_elements(tree)
+    for t in marked:
+        a, ag = M.parse_byline(t)
+        if not (a or ag):
+            continue
+        if not persons and not page.agencies:
+            persons += [x for x in a if x not in persons]
+            page.agencies += [x for x in ag if x not in page.agencies]
+            byline = t
+        elif set(a) & set(persons) or set(ag) & set(page.agencies):
+            # The visible byline naming the same people: keep it as written.
+            byline = t
+        break
 
     date = M.normalize_date(
         ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
@@ -371,6 +405,19 @@ def extract_page(html_text: str | bytes, url: str | None = None, path: str = "-"
             a, ag = M.parse_byline(doc_author)
             persons, page.agencies = a, ag
             byline = byline or doc_author
+    # Unmarked "By …" texts come last: they are right on most pages but also catch the credits
+    # of pictures and teasers that carry no class to tell them apart.
+    for t in unmarked:
+        a, ag = M.parse_byline(t)
+        if not (a or ag):
+            continue
+        if not persons and not page.agencies:
+            persons, page.agencies = a, ag
+            byline = t
+        elif set(a) & set(persons) and not marked:
+            byline = t
+        break
+    if doc is not None:
         if not page.title:
             page.title = M.clean_title(getattr(doc, "title", None), site)
         doc_site = getattr(doc, "sitename", None)

@@ -82,7 +82,7 @@ def read_jsonl(text: str, path: str) -> list[Article | Failure]:
         try:
             data = json.loads(stripped)
         except json.JSONDecodeError as e:
-            raise InputError(path, f"invalid JSON ({e.msg} at line {e.lineno})") from None
+            raise InputError(path, f"invalid JSON: {e.msg} (line {e.lineno})") from None
         return _records(data if isinstance(data, list) else [data], path)
     out: list[Article | Failure] = []
     lines = text.splitlines()
@@ -99,7 +99,7 @@ def read_jsonl(text: str, path: str) -> list[Article | Failure]:
         try:
             rec = json.loads(line)
         except json.JSONDecodeError as e:
-            out.append(Failure(where, f"invalid JSON ({e.msg}, column {e.colno})"))
+            out.append(Failure(where, f"invalid JSON: {e.msg} (column {e.colno})"))
             continue
         if not isinstance(rec, dict):
             out.append(Failure(where, "not a JSON object"))
