@@ -50,7 +50,7 @@ VERB_CUES |= _group(
     "assert",
     "say state declare assert contend maintain insist argue claim explain mention "
     "announce report testify reply respond answer comment remark describe recount "
-    "disclose reveal tout boast brag quip joke shout yell scream whisper stress "
+    "disclose reveal tout boast brag quip joke shout yell scream whisper stress retort "
     "emphasize reiterate repeat predict estimate suggest propose recommend "
     "acknowledge concede admit",
 )
@@ -72,6 +72,8 @@ VERB_CUES |= _group(
     "speech", "criticize", "criticize criticise condemn slam blast attack decry lambast fault"
 )
 VERB_CUES |= _group("speech", "praise", "praise hail applaud commend laud")
+# Speech acts with their object as content ("apologized for the post").
+VERB_CUES |= _group("speech", "apologize", "apologize apologise")
 VERB_CUES |= _group("speech", "question", "question ask wonder query", flags="r")
 VERB_CUES |= _group("speech", "warn", "warn caution threaten", flags="r")
 VERB_CUES |= _group("speech", "promise", "promise pledge vow guarantee swear", flags="")

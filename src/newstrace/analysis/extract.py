@@ -559,13 +559,15 @@ def _continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]
         return
     text = doc.text
     taken: list[tuple[int, int]] = []
-    for h in hits:
-        for f in (h.source, h.cue, h.content):
-            if f:
-                taken.extend(f)
-    taken.sort()
 
     def free(q: tuple[int, int]) -> bool:
+        # Hits inside the quote (the speaker's own "I can see ...") do not claim it.
+        for h in hits:
+            if h.cue and q[0] <= h.cue[0][0] < q[1]:
+                continue
+            for f in (h.source, h.cue, h.content):
+                if f and any(s < q[1] and q[0] < e for s, e in f):
+                    return False
         return not any(s < q[1] and q[0] < e for s, e in taken)
 
     direct = [h for h in hits if h.direct and h.content]
@@ -592,7 +594,12 @@ def _continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]
             1 if "\n" in between and "\n\n" not in between else 0
         )
         if para_breaks == 0:
-            ok = len(between.strip(" .,;:")) == 0 or len(between) < 3
+            # Right after the cue ("“...,” she said. “...”") or after the rest of the cue's
+            # sentence ("he said on the Sunday show. “...”").
+            rest = between.strip()
+            ok = not rest.strip(".,;:") or (
+                rest.endswith((".", "!", "?", ":")) and not any(c in rest for c in _QUOTE_CHARS)
+            )
         else:
             # A new paragraph that opens with the quote, at most one paragraph after.
             line_start = text.rfind("\n", 0, q[0]) + 1

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import spacy
@@ -59,6 +60,7 @@ _DENIAL_WORDS = frozenset(
 # A source that denies or dismisses what another says does not relay it.
 _RELAY_STANCES = frozenset({"assert", "confirm"})
 _RELAY_KINDS = frozenset({"speech", "writing", "knowledge"})
+_FIRST = frozenset({"i", "we", "me", "us", "my", "our"})
 _SENT_END = (".", "!", "?", ":", "”", '"', "’", "'")
 
 
@@ -265,11 +267,23 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
         if role == "source" and h.source:
             span = _span(text, h.source)
             assert span is not None
-            sources[k] = resolver.resolve(span, h.source_i, nested=parents[k] is not None)
+            sources[k] = resolver.resolve(
+                span, h.source_i, nested=parents[k] is not None, before=h.start
+            )
         elif h.relay:
             span = _span(text, h.relay)
             assert span is not None
             relays[k] = resolver.resolve(span, h.relay_i)
+    # "I" and "we" inside a direct quote are its speaker ("“I can see more clearly ...,” she
+    # said"): parents come before their nested hits when sorted by extent.
+    for k in sorted(sources, key=lambda k: hits[k].start):
+        p = parents[k]
+        src = sources[k]
+        if p is not None and hits[p].direct and p in sources and src.span.text.lower() in _FIRST:
+            outer = sources[p]
+            sources[k] = replace(
+                src, resolved=outer.resolved, type=outer.type, anonymous=outer.anonymous
+            )
     stances = [_stance(doc, h) for h in hits]
     memo: dict[int, tuple[str, ...]] = {}
 

@@ -364,6 +364,7 @@ class _Speaker:
     anonymous: bool
     media: bool
     nested: bool = False  # spoke inside another's content: less salient for pronouns
+    pos: int = -1  # where it was last mentioned
 
 
 def _strip_det(text: str) -> str:
@@ -414,20 +415,25 @@ class SourceResolver:
 
     # -- resolution ----------------------------------------------------------------------
 
-    def resolve(self, span: Span, head_i: int | None, *, nested: bool = False) -> Source:
+    def resolve(
+        self, span: Span, head_i: int | None, *, nested: bool = False, before: int | None = None
+    ) -> Source:
+        """Resolve one source mention. ``before``: where its attribution starts ("“...,” she
+        said" looks for "she" before the quote)."""
         self._advance(span.start)
         head = self.doc[head_i] if head_i is not None else self._head_of(span)
+        self._cutoff = min(span.start, before) if before is not None else span.start
         speaker = self._resolve(span, head)
-        if nested != speaker.nested:
-            speaker = _Speaker(
-                speaker.name,
-                speaker.type,
-                speaker.head,
-                speaker.plural,
-                speaker.anonymous,
-                speaker.media,
-                nested,
-            )
+        speaker = _Speaker(
+            speaker.name,
+            speaker.type,
+            speaker.head,
+            speaker.plural,
+            speaker.anonymous,
+            speaker.media,
+            nested,
+            span.start,
+        )
         self.history.append(speaker)
         return Source(
             span=span, resolved=speaker.name, type=speaker.type, anonymous=speaker.anonymous
@@ -476,10 +482,27 @@ class SourceResolver:
         elif word in _PRON_PERSON:
             if word in ("i", "we", "me", "us"):
                 return None
-            for s in reversed(recent):
-                if s.type == "person" and not s.plural and not s.anonymous:
-                    return s
-            e = self._last_entity(pos, lambda e: e.label_ == "PERSON")
+            # The latest person named as a speaker or as the subject of a sentence: "Lauten
+            # later apologized ... “...,” she said".
+            person = next(
+                (
+                    s
+                    for s in reversed(recent)
+                    if s.type == "person"
+                    and not s.plural
+                    and not s.anonymous
+                    and s.name.lower() not in _PRON_PERSON
+                ),
+                None,
+            )
+            cutoff = getattr(self, "_cutoff", pos)
+            e = self._last_entity(
+                cutoff, lambda e: e.label_ == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass")
+            )
+            if person is not None and (e is None or e.start_char <= person.pos):
+                return person
+            if e is None:
+                e = self._last_entity(cutoff, lambda e: e.label_ == "PERSON")
         else:
             if self.history:
                 return self.history[-1]
