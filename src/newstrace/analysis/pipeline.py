@@ -312,16 +312,16 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
     vias = [via_of(k) for k in range(len(hits))]
     out = []
     for k, h in enumerate(hits):
-        src = sources.get(k)
+        found = sources.get(k)
         out.append(
             Attribution(
-                source=src,
+                source=found,
                 cue=_span(text, h.cue),
                 content=_span(text, h.content),
                 kind=h.info.kind,
                 stance=stances[k],
                 hedges=hedges_in(doc, _hedge_ranges(doc, h)),
-                channel=_channel(doc, h, src),
+                channel=_channel(doc, h, found),
                 via=vias[k],
                 direct=h.direct,
             )

@@ -368,10 +368,14 @@ class _Speaker:
 
 
 def _strip_det(text: str) -> str:
-    """ "the United States" → "United States"; common nouns keep their article."""
-    m = re.match(r"(?i)(the|a|an)\s+(.+)", text)
+    """ "the United States" → "United States"; "A Kremlin spokesman" → "a Kremlin spokesman"
+    (an indefinite description stays one)."""
+    m = re.match(r"(?i)(the)\s+(.+)", text)
     if m and m.group(2)[:1].isupper():
         return m.group(2)
+    m = re.match(r"(A|An)\s+(.+)", text)
+    if m:
+        return f"{m.group(1).lower()} {m.group(2)}"
     return text
 
 

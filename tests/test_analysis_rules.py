@@ -1,0 +1,275 @@
+"""Rules, enrichment and merge on small real-news-like texts (spaCy loaded once)."""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.chain import build_chain
+from newstrace.analysis.cues import NOUN_CUES, VERB_CUES
+from newstrace.analysis.extract import Hit, find_quotes, merge_hits, outermost
+from newstrace.analysis.pipeline import Analyzer, prose_text
+from newstrace.errors import ModelError
+from newstrace.model import AnalyzedArticle, Article, ArticleMeta, Attribution, Source, Span
+
+KINDS = {"speech", "writing", "belief", "knowledge", "intention", "stance", "perception"}
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer(use_tagger=False)
+
+
+def run(analyzer: Analyzer, text: str, **kw: object) -> AnalyzedArticle:
+    return analyzer.analyze_one(Article(path="t.txt", text=text, meta=ArticleMeta(**kw)))  # type: ignore[arg-type]
+
+
+def by_content(res: AnalyzedArticle, words: str) -> Attribution:
+    for a in res.attributions:
+        if a.content is not None and words in a.content.text:
+            return a
+    raise AssertionError(f"no attribution with content {words!r}: {res.attributions}")
+
+
+def test_lexicon_entries_are_well_formed() -> None:
+    for table in (VERB_CUES, NOUN_CUES):
+        for lemma, info in table.items():
+            assert lemma == lemma.lower() and " " not in lemma
+            assert info.kind in KINDS, lemma
+            assert set(info.flags) <= set("crn"), lemma
+    assert VERB_CUES["deny"].stance == "deny"
+    assert VERB_CUES["scoff"].stance == "dismiss"
+    assert VERB_CUES["tweet"].channel == "twitter"
+
+
+def test_quotes_found_per_paragraph() -> None:
+    text = '“One two,” he said.\n\n“Left open\n\n“Next” and "straight"'
+    quotes = [text[s:e] for s, e in find_quotes(text)]
+    assert quotes == ["“One two,”", "“Left open", "“Next”", '"straight"']
+
+
+def test_direct_quote_continues_in_the_same_paragraph(analyzer: Analyzer) -> None:
+    text = (
+        "“We'll be here for a while yet,” she said. “These cases take a lot of patience.”\n\n"
+        "The court adjourned."
+    )
+    a = by_content(run(analyzer, text), "a while yet")
+    assert a.direct
+    assert a.content is not None and len(a.content.fragments) == 2
+    assert text[slice(*a.content.fragments[1])] == "“These cases take a lot of patience.”"
+
+
+def test_quote_paragraph_continues_the_previous_speaker(analyzer: Analyzer) -> None:
+    text = (
+        "“Before long, we'll run out of personnel to cover the region,” said Mr. Dunlap, the "
+        "county's police chief.\n\n"
+        "“I warned them years ago, but nothing. It's irresponsible.”\n"
+    )
+    a = by_content(run(analyzer, text), "run out of personnel")
+    assert a.source is not None and "Dunlap" in a.source.resolved
+    assert a.content is not None
+    assert any("warned them years ago" in text[s:e] for s, e in a.content.fragments)
+
+
+def test_said_colon_quote(analyzer: Analyzer) -> None:
+    text = "The senator said: “We will not back down on this bill.”\n"
+    a = by_content(run(analyzer, text), "We will not back down")
+    assert a.direct and a.source is not None and a.source.span.text == "The senator"
+
+
+def test_surname_resolves_to_the_full_name(analyzer: Analyzer) -> None:
+    text = (
+        "Senator Elizabeth Warren criticized the bank merger on Tuesday.\n\n"
+        "Warren said that the deal would hurt consumers.\n"
+    )
+    a = by_content(run(analyzer, text), "hurt consumers")
+    assert a.source is not None and a.source.resolved == "Elizabeth Warren"
+    assert a.source.type == "person"
+
+
+def test_he_resolves_to_the_last_person(analyzer: Analyzer) -> None:
+    text = (
+        "Mayor Bill de Blasio said the city would add more buses.\n\n"
+        "He added that fares would not rise this year.\n"
+    )
+    a = by_content(run(analyzer, text), "fares would not rise")
+    assert a.source is not None and "Blasio" in a.source.resolved
+
+
+def test_the_spokesman_is_the_last_spokesman(analyzer: Analyzer) -> None:
+    text = (
+        "A Kremlin spokesman said Moscow had not been informed of the plan.\n\n"
+        "The spokesman also said that talks would continue next week.\n"
+    )
+    a = by_content(run(analyzer, text), "talks would continue")
+    assert a.source is not None and a.source.resolved == "a Kremlin spokesman"
+    assert a.source.type == "government"
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "People familiar with the matter said the deal was close.",
+        "A source said the deal was close.",
+        "Officials who spoke on condition of anonymity said the deal was close.",
+        "Anonymous officials said the deal was close.",
+    ],
+)
+def test_anonymous_sources(analyzer: Analyzer, sentence: str) -> None:
+    a = by_content(run(analyzer, sentence), "the deal was close")
+    assert a.source is not None and a.source.anonymous
+
+
+def test_named_institution_is_not_anonymous(analyzer: Analyzer) -> None:
+    a = by_content(run(analyzer, "The Pentagon said the deal was close."), "the deal was close")
+    assert a.source is not None and not a.source.anonymous
+    assert a.source.type == "government"
+
+
+def test_according_to_at_the_end(analyzer: Analyzer) -> None:
+    text = "The plan was shelved in March, according to Reuters.\n"
+    a = by_content(run(analyzer, text), "The plan was shelved")
+    assert a.cue is not None and a.cue.text == "according to"
+    assert a.source is not None and a.source.resolved == "Reuters" and a.source.type == "media"
+
+
+def test_citing_makes_two_attributions_with_a_relay(analyzer: Analyzer) -> None:
+    text = "The Washington Post, citing two people briefed on the talks, said the deal was off.\n"
+    res = run(analyzer, text)
+    origin = next(a for a in res.attributions if a.cue and a.cue.text == "citing")
+    assert origin.source is not None and origin.source.anonymous
+    assert origin.via == ("The Washington Post",)
+    relay = next(a for a in res.attributions if a.cue and a.cue.text == "said")
+    assert relay.source is not None and relay.source.type == "media"
+    chain = build_chain(ArticleMeta(publisher="Example Daily"), res.attributions)
+    assert [(n.name, n.role) for n in chain][:2] == [
+        ("Example Daily", "publisher"),
+        ("The Washington Post", "relay"),
+    ]
+
+
+def test_passive_without_agent_has_no_source(analyzer: Analyzer) -> None:
+    a = by_content(run(analyzer, "The militants were believed to have fled north."), "fled north")
+    assert a.source is None and a.kind == "belief"
+
+
+def test_it_said_resolves_to_the_previous_organisation(analyzer: Analyzer) -> None:
+    text = "Google denied the report on Monday.\n\nIt said that no user data had been shared.\n"
+    res = run(analyzer, text)
+    assert by_content(res, "the report").stance == "deny"
+    a = by_content(res, "no user data")
+    assert a.source is not None and a.source.resolved == "Google"
+
+
+def test_hedges_keep_modals_not_months(analyzer: Analyzer) -> None:
+    text = "Officials said in May that it was unclear whether the virus may reportedly spread.\n"
+    a = by_content(run(analyzer, text), "the virus")
+    assert "may" in a.hedges and "unclear whether" in a.hedges and "reportedly" in a.hedges
+    assert [h for h in a.hedges if h == "May"] == []
+
+
+def test_channel_from_in_a_statement(analyzer: Analyzer) -> None:
+    a = by_content(run(analyzer, "The company said in a statement that it would appeal."), "appeal")
+    assert a.channel == "statement"
+
+
+def test_prose_text_blanks_excluded_ranges_keeping_offsets() -> None:
+    text = "Title\n\nCaption here. Credit\n\nBody said this."
+    art = Article(path="x", text=text, meta=ArticleMeta(), body_start=7, exclude=[(7, 26)])
+    masked = prose_text(art)
+    assert len(masked) == len(text)
+    assert masked[28:] == text[28:]
+    assert masked[:26].strip() == ""
+
+
+def test_spans_always_index_the_text(analyzer: Analyzer) -> None:
+    text = "“It is over,” Smith said, adding that he would resign.\n\nHis aide denied it.\n"
+    res = run(analyzer, text)
+    assert res.attributions
+    for a in res.attributions:
+        for span in (a.cue, a.content, a.source.span if a.source else None):
+            if span is not None:
+                assert span.text == text[span.start : span.end]
+
+
+def test_unknown_model_is_a_model_error() -> None:
+    with pytest.raises(ModelError) as err:
+        Analyzer("no_such_spacy_pipeline_xyz", use_tagger=False)
+    assert err.value.hint and "pip install" in err.value.hint
+
+
+# ---------------------------------------------------------------- merge (pure, no spaCy)
+
+
+def _hit(
+    src: tuple[int, int] | None, cue: tuple[int, int], content: tuple[int, int], origin: str
+) -> Hit:
+    return Hit(
+        source=(src,) if src else None,
+        cue=(cue,),
+        content=(content,),
+        origin=origin,
+    )
+
+
+def test_merge_prefers_tagger_spans_and_borrows_the_rule_source() -> None:
+    tagger = [_hit(None, (10, 14), (15, 40), "tagger")]
+    rules = [_hit((0, 9), (10, 14), (15, 38), "rule")]
+    merged = merge_hits(tagger, rules)
+    assert len(merged) == 1
+    assert merged[0].content == ((15, 40),) and merged[0].source == ((0, 9),)
+
+
+def test_merge_adds_separate_and_nested_rule_hits() -> None:
+    tagger = [_hit((0, 9), (10, 14), (15, 80), "tagger")]
+    nested = _hit((15, 25), (26, 30), (31, 60), "rule")
+    separate = _hit((100, 105), (106, 110), (111, 150), "rule")
+    misread = _hit(None, (2, 5), (40, 50), "rule")  # cue inside the tagger's source
+    merged = merge_hits(tagger, [nested, separate, misread])
+    assert [h.cue for h in merged] == [((10, 14),), ((26, 30),), ((106, 110),)]
+    flat = merge_hits(tagger, [nested, separate], keep_nested=False)
+    assert [h.cue for h in flat] == [((10, 14),), ((106, 110),)]
+    assert [h.cue for h in outermost(merged)] == [((10, 14),), ((106, 110),)]
+
+
+def test_candidate_round_trip() -> None:
+    h = _hit((0, 3), (4, 8), (9, 20), "rule")
+    assert h.candidate() == Candidate(((0, 3),), ((4, 8),), ((9, 20),), "rule", 1.0)
+
+
+# ---------------------------------------------------------------- chain (pure)
+
+
+def _att(
+    name: str, type_: str, via: tuple[str, ...] = (), stance: str = "assert", anon: bool = False
+) -> Attribution:
+    src = Source(span=Span(name, 0, len(name)), resolved=name, type=type_, anonymous=anon)
+    return Attribution(source=src, cue=None, content=None, stance=stance, via=via)
+
+
+def test_chain_without_relays_lists_the_sources() -> None:
+    chain = build_chain(
+        ArticleMeta(publisher="The Guardian", agencies=["Reuters"]),
+        [_att("Angela Merkel", "person"), _att("the opposition", "unknown", stance="deny")],
+    )
+    assert [(n.name, n.role, n.depth) for n in chain] == [
+        ("The Guardian", "publisher", 0),
+        ("Reuters", "agency", 1),
+        ("Angela Merkel", "origin", 2),
+    ]
+
+
+def test_chain_keeps_deniers_out_of_the_origins() -> None:
+    chain = build_chain(
+        ArticleMeta(publisher="The Moscow Times"),
+        [
+            _att("anonymous officials", "government", via=("The New York Times",), anon=True),
+            _att("a Kremlin spokesman", "government", via=("The New York Times",), stance="deny"),
+        ],
+    )
+    assert [n.name for n in chain] == [
+        "The Moscow Times",
+        "The New York Times",
+        "anonymous officials",
+    ]
+    assert chain[-1].anonymous and chain[-1].depth == 2
