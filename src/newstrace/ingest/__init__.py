@@ -115,6 +115,11 @@ def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Artic
         raise InputError(path, "empty file")
     fmt = detect.format_for(name, data)
     if fmt == "gzip":
+        if _gz_peek(data).startswith((b"WARC/", b"warc/")) or name.lower().endswith(
+            (".warc.gz", ".arc.gz")
+        ):
+            # WARC members are read one by one: a cut file still yields its first records.
+            return read_warc(data, path)
         inner = detect.gunzip(data, path)
         if len(inner) > detect.max_bytes():
             raise InputError(path, "decompressed input too large", hint=f"see {detect.ENV_MAX}")
@@ -141,6 +146,15 @@ def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Artic
     if fmt == "markdown":
         return [read_markdown(text, path)]
     return [read_text(text, path)]
+
+
+def _gz_peek(data: bytes) -> bytes:
+    import zlib
+
+    try:
+        return zlib.decompressobj(31).decompress(data[:65536], 64)
+    except zlib.error:
+        return b""
 
 
 def read_path(path: str, stdin: BinaryIO | None = None) -> list[Article]:

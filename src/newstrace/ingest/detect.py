@@ -167,6 +167,10 @@ def format_for(path: str, data: bytes) -> str:
     return sniffed or "text"
 
 
+_WESTERN = frozenset(
+    "ÀÁÂÃÄÅÆÇÈÉÊËÌÍÎÏÑÒÓÔÕÖØÙÚÛÜÝßàáâãäåæçèéêëìíîïñòóôõöøùúûüýÿŒœŠšŸŽž"
+    "‘’“”–—…€£¥©®°±·«»¡¿§¶ªº½¼¾×÷\u00a0"
+)
 _CHARSET_DECL = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.I)
 _XML_DECL = re.compile(rb"""<\?xml[^>]+encoding\s*=\s*["']([\w:.-]+)["']""", re.I)
 
@@ -215,6 +219,21 @@ def decode(data: bytes, path: str, *, markup: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    # Western text saved as Windows-1252 / Latin-1 is the commonest non-UTF-8 news file; when
+    # every non-ASCII character it decodes to is a Latin letter or typographic punctuation,
+    # take it before asking the statistical detector (which may pick a Central European page
+    # for a French "naïve").
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        western = None
+    if western is not None:
+        high = [ch for ch in western if ord(ch) > 127]
+        letters = sum(1 for ch in western if ch.isalpha())
+        # Accents are a few percent of the letters of French, German or Spanish text; a text
+        # mostly made of them is another alphabet (Cyrillic in cp1251, Greek…) read wrongly.
+        if all(ch in _WESTERN for ch in high) and len(high) <= 0.35 * max(letters, 1):
+            return western
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()

@@ -159,7 +159,7 @@ def _clean_piece(piece: str) -> str:
     p = _HANDLE.sub(" ", p)
     p = _DATEISH.sub(" ", p)
     p = re.sub(r"\([^)]*\)", " ", p)
-    p = _WS.sub(" ", p).strip(" \t,.;:|-–—·•\"'“”")
+    p = _WS.sub(" ", p).strip(" \t,;:|-–—·•\"'“”")
     p = _ROLE_HEAD.sub("", p).strip()
     p = _ROLE_TAIL.sub("", p).strip(" ,;:|-–—")
     # Keep the full stop of a final initial ("Nelson C.J."), drop a sentence's ("Jane Doe.").

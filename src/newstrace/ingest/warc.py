@@ -35,18 +35,47 @@ def read_warc(data: bytes, path: str) -> list[Article | Failure]:
             n += 1
             body = rec.content_stream().read()
             where = f"{path}:{uri or n}"
+            if getattr(rec.raw_stream, "limit", 0) > 0:
+                # Fewer bytes than the record's Content-Length: the file ends mid-record.
+                raise EOFError(f"record {uri or n} is cut short")
             try:
                 art = read_html(body, where, url=uri, record_id=uri, fmt="warc")
                 art.path = path
                 out.append(art)
             except InputError as e:
                 out.append(Failure(where, e.reason))
-    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error) as e:
+    except (ArchiveLoadFailed, EOFError, OSError, ValueError, zlib.error, AttributeError) as e:
+        # warcio raises AttributeError on a record whose headers are cut or missing.
         reason = f"truncated or corrupt WARC after {n} records ({type(e).__name__}: {e})"
         if not out:
             raise InputError(path, reason) from None
         out.append(Failure(path, reason))
         return out
+    if data[:2] == b"\x1f\x8b" and not gzip_complete(data):
+        # warcio stops quietly at a cut gzip member: the records in it are lost.
+        reason = f"truncated or corrupt WARC after {n} records (incomplete gzip data)"
+        if not out:
+            raise InputError(path, reason)
+        out.append(Failure(path, reason))
     if not out:
         raise InputError(path, "WARC holds no HTML response records")
     return out
+
+
+def gzip_complete(data: bytes) -> bool:
+    """Whether ``data`` is a series of complete gzip members (streamed, little memory)."""
+    view = memoryview(data)
+    pos = 0
+    while pos < len(data):
+        d = zlib.decompressobj(31)
+        try:
+            while not d.eof:
+                if pos >= len(data):
+                    return False
+                chunk = view[pos : pos + 65536]
+                pos += len(chunk)
+                d.decompress(chunk)
+        except zlib.error:
+            return False
+        pos -= len(d.unused_data)
+    return True
