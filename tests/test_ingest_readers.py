@@ -138,7 +138,8 @@ AGENCY_PAGE = """<!doctype html><html><head><title>Quake kills 120 - Weather New
 <h1>China's Earthquake Survivors Endure Frigid Temperatures</h1>
 <h4>By <span class="ArticleHeader--authName">Associated Press</span></h4>
 <div class="article"><p>JISHISHAN, China (AP) — Survivors of a strong earthquake that killed
-more than 120 people in northwest China faced freezing temperatures on Wednesday, state media said.</p>
+more than 120 people in northwest China faced freezing temperatures on Wednesday, state media
+said.</p>
 <p>Rescuers searched the rubble of collapsed homes, and the local government set up tents for
 families whose houses were destroyed, the official Xinhua News Agency reported.</p>
 <p>The quake struck shortly before midnight Monday in a mountainous area.</p></div>
