@@ -273,3 +273,27 @@ def test_chain_keeps_deniers_out_of_the_origins() -> None:
         "anonymous officials",
     ]
     assert chain[-1].anonymous and chain[-1].depth == 2
+
+
+class _StubTagger:
+    """Stands in for the trained tagger: spans for "said" and its content, no source."""
+
+    def predict(self, doc: object) -> list[Candidate]:
+        text = doc.text  # type: ignore[attr-defined]
+        cue = text.index("said")
+        content = text.index("the deal")
+        return [
+            Candidate(None, ((cue, cue + 4),), ((content, len(text.rstrip(". \n"))),), "tagger")
+        ]
+
+
+def test_analyze_doc_merges_tagger_candidates(analyzer: Analyzer) -> None:
+    from newstrace.analysis.pipeline import analyze_doc
+
+    text = "Anonymous officials said the deal was close.\n"
+    article = Article(path="t.txt", text=text, meta=ArticleMeta())
+    res = analyze_doc(analyzer.nlp(text), article, tagger=_StubTagger())
+    assert len(res.attributions) == 1
+    a = res.attributions[0]
+    assert a.content is not None and a.content.text == "the deal was close"
+    assert a.source is not None and a.source.anonymous  # borrowed from the rule hit
