@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import trafilatura
@@ -261,6 +262,60 @@ _AUTHOR_KEYS = (
 )
 
 
+def _instant(raw: str) -> datetime | None:
+    try:
+        return datetime.fromisoformat(raw.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _local_date(raw: str | None, tree: Any) -> str | None:
+    """The date of a timestamp, in the page's own time zone when the page shows it.
+
+    Metadata often gives UTC ("2023-12-23T03:22:07Z") while the page prints the local time of
+    the same instant (<time datetime="2023-12-22T22:22:07-0500">): the publication date is the
+    local one. Only a <time> naming the very same instant is trusted for this.
+    """
+    date = M.normalize_date(raw)
+    if not raw or not date:
+        return date
+    utc = _instant(raw)
+    if utc is None or utc.utcoffset() is None or utc.utcoffset() != timedelta(0):
+        return date
+    for value in tree.xpath("//time/@datetime")[:20]:
+        v = str(value).strip()
+        # "-0500" → "-05:00" for fromisoformat on older pythons' stricter parsing.
+        v = re.sub(r"([+-]\d{2})(\d{2})$", r"\1:\2", v)
+        local = _instant(v)
+        if local is None or local.utcoffset() in (None, timedelta(0)):
+            continue
+        if abs((local - utc).total_seconds()) < 60:
+            return local.date().isoformat()
+    return date
+
+
+_VISIBLE_DATE_XPATH = (
+    "following::*[self::time or contains(@class, 'date') or contains(@id, 'date') or "
+    "contains(@class, 'publish') or contains(@class, 'timestamp')][position() <= 8]"
+)
+
+
+def _visible_date(tree: Any) -> str | None:
+    """The date printed under the headline ("Date: December 13, 2023", <time datetime=…>),
+    for pages whose metadata has none. Read before htmldate, whose page-wide search may pick a
+    "Retrieved February 17, 2024" or a copyright year."""
+    h1 = next(iter(tree.iter("h1")), None)
+    if h1 is None:
+        return None
+    for el in h1.xpath(_VISIBLE_DATE_XPATH):
+        raw = el.get("datetime") or _text(el)
+        if raw and len(raw) < 80:
+            date = M.normalize_date(raw)
+            if date:
+                return date
+    return None
+
+
 def _pick_title(
     h1s: list[str],
     ld: str | None,
@@ -377,14 +432,10 @@ def extract_page(html_text: str | bytes, url: str | None = None, path: str = "-"
             byline = t
         break
 
-    date = M.normalize_date(
-        ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
-    )
-    if not date:
-        for k in _DATE_KEYS:
-            date = M.normalize_date(first(k))
-            if date:
-                break
+    raw_date = ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
+    if not M.normalize_date(raw_date):
+        raw_date = next((first(k) for k in _DATE_KEYS if M.normalize_date(first(k))), None)
+    date = _local_date(raw_date, tree) or _visible_date(tree)
 
     try:
         doc = trafilatura.bare_extraction(
