@@ -202,6 +202,7 @@ def test_rss_full_content_and_summary_only() -> None:
     assert full.meta.authors == ["Maria Lopez"]
     assert full.meta.published == "2024-03-07"
     assert full.id == "ledger-20240307-water"
+    assert full.meta.publisher == "The Daily Ledger"  # the feed's title, less its section
     assert not full.meta.summary_only
     assert summary.meta.summary_only
     assert summary.text.startswith("The mayor told supporters")

@@ -7,6 +7,7 @@ that content as plain text; entries with only a summary are Articles too, marked
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import feedparser
@@ -28,6 +29,14 @@ def _date(entry: Any) -> str | None:
         if entry.get(key):
             return M.normalize_date(entry[key])
     return None
+
+
+def _feed_site(title: str | None) -> str | None:
+    """ "The Daily Ledger - Politics", "NYT > World News", "Reuters: Top News" → the outlet part."""
+    if not title:
+        return None
+    head = re.split(r"\s+(?:[-–—|>»:]|::)\s+|:\s+", title.strip(), maxsplit=1)[0].strip()
+    return head or title.strip()
 
 
 def read_feed(data: bytes, path: str) -> list[Article | Failure]:
@@ -83,7 +92,7 @@ def read_feed(data: bytes, path: str) -> list[Article | Failure]:
         dl = M.find_dateline(text, 0)
         if dl is not None:
             meta.dateline = dl.text
-        meta.publisher = M.publisher_for(link or feed_link, feed_title)
+        meta.publisher = M.publisher_for(link or feed_link, _feed_site(feed_title))
         out.append(
             Article(
                 path=path,

@@ -478,6 +478,9 @@ def extract_page(html_text: str | bytes, url: str | None = None, path: str = "-"
         raise InputError(path, "no article text could be extracted from this HTML page")
     page.body = body
     page.date = date
+    # "<meta name=author content=The Daily Ledger>": the site signing as author is no person.
+    site_keys = {_norm(page.site), _norm(M.canonical_outlet(page.site))} - {""}
+    persons = [p for p in persons if _norm(p) not in site_keys]
     page.authors = persons
     page.org_authors = orgs
     page.byline = M.strip_markdown_links(byline) if byline else None

@@ -13,17 +13,18 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from newstrace.ingest.outlets import canonical_outlet, outlet_for_domain
-
-__reexported__ = (canonical_outlet,)
+from newstrace.ingest.outlets import canonical_outlet, is_media_name, outlet_for_domain
 
 __all__ = [
     "Dateline",
     "agencies_from",
     "agency_code",
+    "canonical_outlet",
     "clean_title",
     "find_dateline",
+    "is_media_name",
     "normalize_date",
+    "outlet_for_domain",
     "parse_byline",
     "publisher_for",
     "strip_markdown_links",
