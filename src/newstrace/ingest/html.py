@@ -28,6 +28,7 @@ from newstrace.model import Article, ArticleMeta
 __all__ = ["Page", "extract_page", "fragment_to_text", "read_html"]
 
 _WS = re.compile(r"\s+")
+_WORD = re.compile(r"\w+")
 _ARTICLE_TYPES = frozenset(
     {
         "newsarticle",
@@ -328,11 +329,28 @@ def _pick_title(
     # titles are the first h1 verbatim, while og:title / JSON-LD often carry an SEO variant).
     # An h1 that is only the site's name (a logo) or a one-word label is skipped.
     site_keys = {_norm(site), _norm(M.canonical_outlet(site) if site else None)} - {""}
-    for h in h1s:
-        nh = _norm(h)
-        if len(nh) < 8 or len(nh.split()) < 2 or nh in site_keys or M.canonical_outlet(h):
-            continue
-        return h
+    valid = [
+        h
+        for h in h1s
+        if len(_norm(h)) >= 8
+        and len(_norm(h).split()) >= 2
+        and _norm(h) not in site_keys
+        and not M.canonical_outlet(h)
+    ]
+    # With several h1s (a newsletter box, a teaser, a modal), the one that shares most words
+    # with the page's declared headline wins; a lone h1 wins whatever the metadata says.
+    refs = [set(_WORD.findall(_norm(r))) for r in (ld, og, tw, html_title) if r]
+    if len(valid) > 1 and refs:
+
+        def overlap(h: str) -> float:
+            words = set(_WORD.findall(_norm(h)))
+            return max(len(words & r) / max(len(words | r), 1) for r in refs)
+
+        best = max(valid, key=overlap)
+        if overlap(best) >= 0.5:
+            return best
+    if valid:
+        return valid[0]
     for cand in (ld, og, tw):
         if cand:
             return M.clean_title(cand, site)
