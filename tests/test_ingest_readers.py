@@ -312,3 +312,20 @@ def test_truncated_gzipped_warc_reports_the_loss(tmp_path: Path) -> None:
     out = list(iter_articles([str(f)]))
     assert isinstance(out[0], Article) and out[0].id == "https://x.example/a"
     assert isinstance(out[-1], Failure) and "truncated" in out[-1].reason
+
+
+def test_basil_record_shape(tmp_path: Path) -> None:
+    rec = {
+        "source": "fox",
+        "title": "Federal prosecutors plan to file charges",
+        "url": "http://www.foxnews.com/politics/2014/04/25/charges.html",
+        "date": "2014-04-25",
+        "uuid": "6d996e37",
+        "body-paragraphs": [["First sentence.", "Second one."], ["New paragraph."]],
+    }
+    f = tmp_path / "basil.json"
+    f.write_text(json.dumps(rec), encoding="utf-8")
+    (art,) = read_path(str(f))
+    assert art.text == "First sentence. Second one.\n\nNew paragraph."
+    assert art.id == "6d996e37"
+    assert art.meta.publisher == "Fox News" and art.meta.published == "2014-04-25"

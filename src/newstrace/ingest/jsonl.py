@@ -1,7 +1,8 @@
 """JSON lines in the news-please / CC-News record shape, and JSON files holding such records.
 
 Fields read: ``title``, ``maintext`` (news-please) or ``text``, ``url``, ``date_publish``,
-``source_domain``, ``authors``, optional ``id``; also ``byline``/``description`` when present.
+``source_domain``, ``authors``, optional ``id``; also ``byline`` when present, and BASIL's
+``body-paragraphs`` / ``uuid``.
 ``Article.text`` is the record's text verbatim. A broken line becomes one Failure
 ("path:LINE: invalid JSON …") and the other lines go on.
 """
@@ -25,6 +26,13 @@ def article_from_record(rec: dict[str, Any], path: str) -> Article:
     text = next(
         (rec[k] for k in _TEXT_KEYS if isinstance(rec.get(k), str) and rec[k].strip()), None
     )
+    paras = rec.get("body-paragraphs")
+    if text is None and isinstance(paras, list) and paras:
+        # BASIL's shape: paragraphs as lists of sentences; sentences joined by one space,
+        # paragraphs by a blank line.
+        text = "\n\n".join(
+            " ".join(str(x) for x in p) if isinstance(p, list) else str(p) for p in paras
+        )
     if text is None:
         raise ValueError("record has no text (expected 'maintext' or 'text')")
     url = rec.get("url") if isinstance(rec.get("url"), str) else None
@@ -64,7 +72,7 @@ def article_from_record(rec: dict[str, Any], path: str) -> Article:
     meta.publisher = M.publisher_for(url or domain, rec.get("publisher") or None)
     if meta.publisher is None and domain:
         meta.publisher = M.publisher_for(domain)
-    rid = rec.get("id")
+    rid = rec.get("id") if rec.get("id") not in (None, "") else rec.get("uuid")
     return Article(
         path=path,
         text=text,
