@@ -89,7 +89,7 @@ def read_feed(data: bytes, path: str) -> list[Article | Failure]:
         for code in M.agencies_from(text):
             if code not in meta.agencies:
                 meta.agencies.append(code)
-        dl = M.find_dateline(text, 0)
+        dl = M.dateline_of(text, 0)
         if dl is not None:
             meta.dateline = dl.text
         meta.publisher = M.publisher_for(link or feed_link, _feed_site(feed_title))

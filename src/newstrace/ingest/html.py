@@ -524,7 +524,7 @@ def read_html(
         published=page.date,
         site=page.site,
     )
-    dl = M.find_dateline(text, 0)
+    dl = M.dateline_of(text, 0)
     if dl is not None:
         meta.dateline = dl.text
     for code in M.agencies_from(text, byline=None):

@@ -63,7 +63,7 @@ def article_from_record(rec: dict[str, Any], path: str) -> Article:
         published=M.normalize_date(str(date_raw)) if date_raw else None,
         site=domain,
     )
-    dl = M.find_dateline(text, 0)
+    dl = M.dateline_of(text, 0)
     if dl is not None:
         meta.dateline = dl.text
     for code in M.agencies_from(text, body_start=0):

@@ -142,7 +142,7 @@ def parse_layout(text: str, *, headline_markdown: bool) -> tuple[ArticleMeta, in
 
 def finish_meta(meta: ArticleMeta, text: str, body_start: int) -> None:
     """Dateline, agencies from text credits, publisher from the URL."""
-    dl = M.find_dateline(text, body_start)
+    dl = M.dateline_of(text, body_start)
     if dl is not None:
         meta.dateline = dl.text
     for code in M.agencies_from(text, byline=meta.byline, body_start=body_start):

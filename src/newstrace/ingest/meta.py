@@ -21,6 +21,7 @@ __all__ = [
     "agency_code",
     "canonical_outlet",
     "clean_title",
+    "dateline_of",
     "find_dateline",
     "is_media_name",
     "normalize_date",
@@ -370,6 +371,17 @@ def trailing_agencies(text: str, lines: int = 3) -> list[str]:
     return found
 
 
+def dateline_of(text: str, body_start: int = 0) -> Dateline | None:
+    """The dateline at ``body_start``; when that is 0, also the one after a first short line
+    (a headline or a kicker printed above the body)."""
+    dl = find_dateline(text, body_start)
+    if dl is None and body_start == 0:
+        nl = text.find("\n")
+        if 0 <= nl < 400:
+            dl = find_dateline(text, nl + 1)
+    return dl
+
+
 def agencies_from(text: str, byline: str | None = None, body_start: int = 0) -> list[str]:
     """The wire agencies credited for ``text``: byline, dateline, trailing credits, in order.
 
@@ -386,11 +398,7 @@ def agencies_from(text: str, byline: str | None = None, body_start: int = 0) -> 
     if byline:
         for code in parse_byline(byline)[1]:
             add(code)
-    dl = find_dateline(text, body_start)
-    if dl is None and body_start == 0:
-        nl = text.find("\n")
-        if 0 <= nl < 400:
-            dl = find_dateline(text, nl + 1)
+    dl = dateline_of(text, body_start)
     if dl is not None:
         add(dl.agency)
     # A "By AFP" line in the text itself (markdown/plain layouts).
