@@ -72,6 +72,8 @@ VERB_CUES |= _group(
     "speech", "criticize", "criticize criticise condemn slam blast attack decry lambast fault"
 )
 VERB_CUES |= _group("speech", "praise", "praise hail applaud commend laud")
+# "called her a liar", "called for a ban", "called on Congress to act": handled in extract.
+VERB_CUES["call"] = CueInfo("speech", "assert")
 # Speech acts with their object as content ("apologized for the post").
 VERB_CUES |= _group("speech", "apologize", "apologize apologise")
 VERB_CUES |= _group("speech", "question", "question ask wonder query", flags="r")

@@ -92,7 +92,7 @@ def _trim(doc: Doc, i: int, j: int, keep_quotes: bool = False) -> tuple[int, int
     """Token range [i, j) without edge punctuation and whitespace."""
 
     def bad(t: Token) -> bool:
-        if t.is_space:
+        if t.is_space or t.dep_ == "cc":
             return True
         if t.is_punct:
             return not (keep_quotes and t.text in _QUOTE_CHARS)
@@ -221,6 +221,8 @@ def _is_passive(v: Token) -> bool:
 
 def _content_children(v: Token, info: CueInfo) -> tuple[list[Token], list[int]]:
     """Heads of the content of cue verb ``v`` and extra cue tokens (a content preposition)."""
+    if v.lemma_.lower() == "call":
+        return _call_content(v)
     clause = [c for c in v.children if c.dep_ == "ccomp"]
     if clause:
         heads = clause[:1]
@@ -266,6 +268,21 @@ def _content_children(v: Token, info: CueInfo) -> tuple[list[Token], list[int]]:
     return heads, []
 
 
+def _call_content(v: Token) -> tuple[list[Token], list[int]]:
+    """ "called her a liar" (object and predicate), "called for a ban", "called on X to ..."."""
+    obj = [c for c in v.children if c.dep_ in ("dobj", "nsubjpass")]
+    pred = [c for c in v.children if c.dep_ in ("oprd", "xcomp", "attr") and c.i > v.i]
+    if obj and pred:
+        return obj[:1] + pred[:1], []
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ in ("for", "on") and c.i == v.i + 1:
+            objs = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
+            if objs:
+                rest = [g for g in v.children if g.dep_ == "xcomp" and g.i > c.i]
+                return objs[:1] + rest[:1], [c.i]
+    return [], []
+
+
 def _np_ranges(doc: Doc, n: Token, cut: Iterable[Token] = ()) -> list[tuple[int, int]]:
     """The source noun phrase headed by ``n``, without the cue hanging on it."""
     return _ranges(doc, n, cut)
@@ -309,7 +326,17 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
         return None  # "Trump was briefed": the passive subject alone is the hearer, not content
     content_ranges: list[tuple[int, int]] = []
     for h in heads:
-        content_ranges.extend(_ranges(doc, h, keep_quotes=True))
+        # "it was opposed to the test and warned North Korea ...": a conjoined cue verb is an
+        # attribution of its own, not part of this content.
+        own = [
+            c
+            for c in h.children
+            if c.dep_ == "conj"
+            and c.pos_ == "VERB"
+            and verb_cue(c.lemma_) is not None
+            and not any(g.dep_ in ("nsubj", "nsubjpass") for g in c.children)
+        ]
+        content_ranges.extend(_ranges(doc, h, cut=own, keep_quotes=True))
     if len(heads) > 1 and heads[0].dep_ == "ccomp" and content_ranges:
         # "said that X, but that Y": one stretch, the joining "but" included.
         content_ranges = [(min(r[0] for r in content_ranges), max(r[1] for r in content_ranges))]
@@ -539,12 +566,45 @@ def find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
                 if h:
                     hits.append(h)
     for c in cites:
-        h = _cite_hit(doc, c, by_cue.get(c.head.i))
+        head_hit = by_cue.get(c.head.i)
+        if head_hit is None and c.dep_ not in ("advcl", "xcomp", "conj"):
+            # "Trump cited a poll showing ...": citing as a statement of its own.
+            h = _verb_hit(doc, c, verb_cue("say") or DEFAULT_INFO, quotes)
+        else:
+            h = _cite_hit(doc, c, head_hit)
         if h:
             hits.append(h)
+    hits.extend(_signoff_hits(doc, skip))
     hits.sort(key=lambda h: h.start)
     _continue_quotes(doc, hits, quotes)
     return hits
+
+
+# "“He represents our greatest shame.” ― Sonya Herridge": a quote signed with a dash and a
+# name (PolNeAR guidelines p.18: the dash is the cue).
+_SIGNOFF = re.compile(
+    r"(?m)^[ \t]*(?P<content>[“”\"][^\n]*?[”\"])[ \t\u00a0]*(?P<cue>[―—])[ \t\u00a0]*"
+    r"(?P<source>[A-Z][^\n,;(―—]{1,60}?)[ \t\u00a0]*(?=[,;(\n]|$)"
+)
+
+
+def _signoff_hits(doc: Doc, skip: Sequence[tuple[int, int]]) -> list[Hit]:
+    out = []
+    for m in _SIGNOFF.finditer(doc.text):
+        if skip and _inside(skip, m.start("cue")):
+            continue
+        src = doc.char_span(m.start("source"), m.end("source"), alignment_mode="expand")
+        out.append(
+            Hit(
+                source=((m.start("source"), m.end("source")),),
+                cue=((m.start("cue"), m.end("cue")),),
+                content=((m.start("content"), m.end("content")),),
+                source_i=src.root.i if src is not None and len(src) else None,
+                info=DEFAULT_INFO,
+                direct=True,
+            )
+        )
+    return out
 
 
 def _continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]]) -> None:
