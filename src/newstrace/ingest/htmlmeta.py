@@ -202,7 +202,48 @@ def byline_elements(tree: Any) -> tuple[list[str], list[str]]:
             t = spaced_text(el)
             if t and len(t) < 200 and t not in found:
                 found.append(t)
+    if h1 is not None:
+        unmarked += _author_links(h1) + _by_after_headline(h1)
     return marked, unmarked
+
+
+# Links to an author's page ("/author/kaitlin/", "/writer/1207921/Charles__Fried/").
+_AUTHOR_HREF = re.compile(
+    r"/(?:authors?|writers?|contributors?|people|profile|staff|by)/[^/?#]+", re.I
+)
+
+
+def _author_links(h1: Any) -> list[str]:
+    """Texts of the first author-page links after the headline, as a byline ("A, B")."""
+    names: list[str] = []
+    for a in h1.xpath("following::a[@href][position() <= 60]"):
+        if not _AUTHOR_HREF.search(a.get("href", "")):
+            continue
+        t = text_of(a)
+        if t and len(t) < 60 and t not in names:
+            names.append(t)
+        if len(names) == 3:
+            break
+    return [", ".join(names)] if names else []
+
+
+_BY_IN_TEXT = re.compile(r"(?:^|[\s(|•·,-])[Bb]y:?\s+([A-Z][^\n|•·]{2,60})$")
+
+
+def _by_after_headline(h1: Any) -> list[str]:
+    """A "… by Jane Doe" ending a text right under the headline ("posted on … by …")."""
+    seen = 0
+    for t in h1.xpath("following::text()[normalize-space()][position() <= 12]"):
+        parent = t.getparent()
+        if parent is not None and parent.tag in ("script", "style", "noscript"):
+            continue
+        seen += len(t)
+        m = _BY_IN_TEXT.search(str(t).strip())
+        if m:
+            return [m.group(1)]
+        if seen > 400:
+            break
+    return []
 
 
 DATE_KEYS = (
