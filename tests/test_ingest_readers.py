@@ -329,3 +329,25 @@ def test_basil_record_shape(tmp_path: Path) -> None:
     assert art.text == "First sentence. Second one.\n\nNew paragraph."
     assert art.id == "6d996e37"
     assert art.meta.publisher == "Fox News" and art.meta.published == "2014-04-25"
+
+
+def test_crlf_text_offsets(tmp_path: Path) -> None:
+    raw = "Headline here\r\n\r\nWASHINGTON (AP) \u2014 Body text.\r\nMore.\r\n"
+    f = tmp_path / "crlf.txt"
+    f.write_bytes(raw.encode("utf-8"))
+    (art,) = read_path(str(f))
+    assert art.text == raw
+    assert art.meta.title == "Headline here" and art.meta.agencies == ["AP"]
+    assert art.text[art.body_start :].startswith("WASHINGTON (AP)")
+
+
+def test_text_without_a_headline(tmp_path: Path) -> None:
+    raw = (
+        "The council met on Monday and "
+        + "discussed the budget at length, " * 10
+        + "officials said.\n"
+    )
+    f = tmp_path / "para.txt"
+    f.write_text(raw, encoding="utf-8")
+    (art,) = read_path(str(f))
+    assert art.meta.title is None and art.body_start == 0

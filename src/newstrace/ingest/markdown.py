@@ -28,6 +28,7 @@ _RELATED = re.compile(
     r"see also|more|also read)\s*:?\s*(?:\*\*|__)?\s*:?\s*(?P<rest>.*)$",
     re.I,
 )
+_MAX_HEADLINE = 250
 _LINK = re.compile(r"\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]*)\)")
 _ORIGINAL = re.compile(
     r"^\s*(?:original\s+(?:url|link|article)|source(?:\s+url)?|url|link)\s*:\s*(?P<rest>.*)$", re.I
@@ -64,7 +65,9 @@ def parse_layout(text: str, *, headline_markdown: bool) -> tuple[ArticleMeta, in
     while i < len(lines) and not lines[i][2].strip():
         i += 1
     body_start = 0
-    if i < len(lines):
+    # A first line longer than any headline (PolNeAR's longest is under 200 characters) is
+    # running text: such a file has no headline and its body starts at once.
+    if i < len(lines) and len(lines[i][2].strip()) <= _MAX_HEADLINE:
         s0, e0, first = lines[i]
         title = first.strip()
         if headline_markdown:
