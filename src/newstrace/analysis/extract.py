@@ -211,6 +211,8 @@ def _subject(v: Token, depth: int = 0) -> Token | None:
     if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
         return _subject(v.head, depth + 1)
     if v.dep_ == "xcomp" or (v.dep_ == "advcl" and v.tag_ == "VBG"):
+        if v.head.pos_ == "ADJ" and v.head.head is not v.head:
+            return _subject(v.head.head, depth + 1)  # "Biden was quick to retort"
         return _subject(v.head, depth + 1)
     return None
 
@@ -647,8 +649,13 @@ def _continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]
         if prev is None or prev.content is None:
             continue
         last_end = max(f[-1][1] for f in (prev.source, prev.cue, prev.content) if f)
-        if any(last_end < s < q[0] for s in starts):
-            continue  # another attribution speaks in between
+        # Another attribution in between takes over, unless it sits in the cue's own sentence
+        # ("said Trump in an interview, according to TIME. “How come ...”").
+        cue_sent_end = last_end
+        if prev.cue_i is not None:
+            cue_sent_end = doc[prev.cue_i].sent.end_char
+        if any(max(last_end, cue_sent_end) <= s < q[0] for s in starts):
+            continue
         between = text[last_end : q[0]]
         para_breaks = between.count("\n\n") + (
             1 if "\n" in between and "\n\n" not in between else 0

@@ -348,6 +348,22 @@ _TITLES = frozenset(
         "presidential",
     }
 )
+# Titles a definite description may use for a person named before with the title.
+_TITLE_HEADS: dict[str, frozenset[str]] = {
+    "governor": frozenset({"gov.", "governor", "gov"}),
+    "senator": frozenset({"sen.", "senator", "sen"}),
+    "congressman": frozenset({"rep.", "representative", "congressman"}),
+    "congresswoman": frozenset({"rep.", "representative", "congresswoman"}),
+    "lawmaker": frozenset({"rep.", "sen.", "representative", "senator"}),
+    "president": frozenset({"president", "pres."}),
+    "mayor": frozenset({"mayor"}),
+    "secretary": frozenset({"secretary", "sec."}),
+    "candidate": frozenset({"candidate", "nominee"}),
+    "nominee": frozenset({"candidate", "nominee"}),
+    "minister": frozenset({"minister"}),
+    "chancellor": frozenset({"chancellor"}),
+    "ambassador": frozenset({"ambassador", "amb."}),
+}
 _PRON_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "i", "we", "me", "us"})
 _PRON_THING = frozenset({"it", "its"})
 _PRON_PLURAL = frozenset({"they", "them", "their"})
@@ -529,6 +545,26 @@ class SourceResolver:
         for s in reversed(self.history):
             if s.head == h:
                 return s
+        if h in _TITLE_HEADS and head.tag_ == "NN":
+            # "the Texas governor continues": the last person named with that title, else the
+            # last named person who spoke.
+            titles = _TITLE_HEADS[h]
+            e = self._last_entity(
+                pos,
+                lambda e: (
+                    e.label_ == "PERSON"
+                    and (
+                        e.start > 0
+                        and self.doc[e.start - 1].lower_ in titles
+                        or e.text.split()[0].lower() in titles
+                    )
+                ),
+            )
+            if e is not None:
+                return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
+            for s in reversed(self.history[-6:]):
+                if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
+                    return s
         return None
 
     def _describe(self, span: Span, head: Token | None) -> _Speaker:
