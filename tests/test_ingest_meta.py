@@ -107,6 +107,8 @@ def test_cited_media_are_not_agencies() -> None:
         ("Body.\n\nReporting by The Associated Press.", ["AP"]),
         ("Body.\n\nCopyright 2016 The Associated Press. All rights reserved.", ["AP"]),
         ("Body.\n\n(Reporting by our staff in Lagos.)", []),
+        ("Body.\n\nThis Reuters/Ipsos poll has a margin of error of 3 points.", []),
+        ("Body.\n\nThis story was provided by The Associated Press.", ["AP"]),
     ],
 )
 def test_trailing_credits(tail: str, agencies: list[str]) -> None:

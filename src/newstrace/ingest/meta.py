@@ -334,9 +334,10 @@ _REPORTING_BY_AGENCY = re.compile(
 _COPYRIGHT = re.compile(rf"(?:Copyright|©|\(c\))\s*(?:\d{{4}}\s*)?(?:The\s+)?{_AGENCY_GROUP}\b")
 # "This Reuters article", "this AP story", "The Huffington Post has supplemented this Reuters
 # article": the text is that agency's copy.
+# The noun is required: "This Reuters/Ipsos poll shows…" is a citation, not a credit.
 _THIS_COPY = re.compile(
-    rf"\b[Tt]his\s+(?:story|article|report)?\s*(?:by\s+|from\s+)?(?:The\s+)?{_AGENCY_GROUP}"
-    r"(?:'s)?\s*(?:article|story|report|copy)?\b"
+    rf"\b[Tt]his\s+(?:(?:story|article|report)\s+(?:by|from)\s+(?:The\s+)?{_AGENCY_GROUP}\b|"
+    rf"(?:The\s+)?(?P<agency2>{_AGENCY_ALT})(?:'s)?\s+(?:article|story|report|copy)\b)"
 )
 _PROVIDED_BY = re.compile(
     rf"\b(?:story|article|content|report)\s+(?:was\s+|is\s+)?(?:provided|produced|distributed|"
@@ -364,7 +365,8 @@ def trailing_agencies(text: str, lines: int = 3) -> list[str]:
             codes.append("Reuters")
         for rx in (_COPYRIGHT, _THIS_COPY, _PROVIDED_BY):
             for mm in rx.finditer(ln):
-                codes.append(agency_code(mm.group("agency")))
+                found_name = mm.groupdict().get("agency") or mm.groupdict().get("agency2")
+                codes.append(agency_code(found_name))
         for c in codes:
             if c and c not in found:
                 found.append(c)
