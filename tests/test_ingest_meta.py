@@ -155,6 +155,12 @@ def test_outlet_table() -> None:
         assert canonical_outlet(name) == "The New York Times", name
     assert canonical_outlet("the Times") == "The New York Times"
     assert canonical_outlet("fox") is None  # lower-case: the animal
+    assert canonical_outlet("@NYTimes") == "The New York Times"  # handles ignore case
+    assert canonical_outlet("@washingtonpost") == "The Washington Post"  # via the domain
+    # One-word names that are ordinary words are outlets only in their longer forms.
+    assert canonical_outlet("People") is None  # "People familiar with the matter"
+    assert canonical_outlet("People magazine") == "People"
+    assert canonical_outlet("Time") is None and canonical_outlet("TIME") == "Time"
     assert is_media_name("Reuters")
     assert not is_media_name("the Kremlin")
 

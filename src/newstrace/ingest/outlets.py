@@ -34,54 +34,14 @@ class Outlet:
 
 
 _WS = re.compile(r"\s+")
-# Aliases that are ordinary English words or too ambiguous on their own ("the Times" is the NYT
-# in a US paper but The Times in a British one; "Fox" may be a person; "the Post", "the
-# Journal", "Insider", "Science"...). They map only when written exactly as in the table (with
-# their capitals), never lower-cased.
-_CASE_SENSITIVE = frozenset(
-    {
-        "the times",
-        "the post",
-        "the journal",
-        "fox",
-        "insider",
-        "science",
-        "nature",
-        "time",
-        "people",
-        "today",
-        "metro",
-        "express",
-        "health",
-        "glam",
-        "observer",
-        "stuff",
-        "dawn",
-        "x",
-        "verge",
-        "atlantic",
-        "economist",
-        "independent",
-        "guardian",
-        "telegraph",
-        "spectator",
-        "mirror",
-        "federalist",
-        "blaze",
-        "intercept",
-        "deadline",
-        "medium",
-        "parade",
-        "variety",
-        "salon",
-        "ap",
-        "pa",
-        "cp",
-        "rt",
-        "ria",
-        "nba",
-        "wj",
-    }
+# Names that are ordinary English words on their own: "People familiar with the matter",
+# "Time will tell", "Science says". Bare, they are not taken for the outlet; the table's longer
+# forms ("People magazine", "Time magazine", "TIME") still are.
+_BARE_WORDS = frozenset(
+    {"people", "time", "today", "health", "science", "nature", "fortune", "salon", "variety"}
+    | {"deadline", "medium", "insider", "parade", "metro", "express", "stuff", "observer"}
+    | {"dawn", "glam", "x", "slate", "mirror", "news", "week", "nation", "age", "sun", "hill"}
+    | {"boot", "register", "athletic", "onion", "journal", "post", "times", "record"}
 )
 
 
@@ -90,9 +50,26 @@ def _key(name: str) -> str:
     return s[4:] if s.startswith("the ") and len(s) > 4 else s
 
 
+def _variants(alias: str) -> list[str]:
+    """Exact-case spellings of a one-word alias: "Guardian" → Guardian, the/The Guardian,
+    GUARDIAN."""
+    bare = alias[4:] if alias[:4] in ("the ", "The ") else alias
+    out = ["the " + bare, "The " + bare, ("THE " + bare).upper()]
+    if bare.casefold() not in _BARE_WORDS:
+        out += [bare, bare.upper()]
+    elif bare.isupper() and len(bare) > 1:
+        out.append(bare)  # "TIME" as the magazine writes itself
+    return out
+
+
 @lru_cache(maxsize=1)
 def _table() -> tuple[dict[str, Outlet], dict[str, str], dict[str, str]]:
-    """(domain → Outlet, folded alias → name, exact-case alias → name)."""
+    """(domain → Outlet, folded alias → name, exact-case alias → name).
+
+    Several-word aliases match whatever their case ("the new york times"); one-word aliases
+    ("AP", "Fox", "Guardian", "the Times") only with their capitals, since lower-cased they
+    are ordinary words.
+    """
     by_domain: dict[str, Outlet] = {}
     folded: dict[str, str] = {}
     exact: dict[str, str] = {}
@@ -107,16 +84,11 @@ def _table() -> tuple[dict[str, Outlet], dict[str, str], dict[str, str]]:
         als = tuple(a.strip() for a in aliases.split("|") if a.strip())
         by_domain[domain.lower()] = Outlet(domain.lower(), name, kind or "outlet", als)
         for alias in (name, *als):
-            low = alias.casefold()
-            if low in _CASE_SENSITIVE or low.removeprefix("the ") in _CASE_SENSITIVE:
-                exact[alias] = name
-                if alias.startswith("the "):
-                    exact["The " + alias[4:]] = name
+            if len(_key(alias).split()) == 1:
+                for v in _variants(alias):
+                    exact.setdefault(v, name)
             else:
                 folded.setdefault(_key(alias), name)
-        # A name's own form is always accepted, whatever its case (e.g. "Time" for time.com is
-        # only accepted capitalised, see above).
-        exact.setdefault(name, name)
     return by_domain, folded, exact
 
 
@@ -180,9 +152,13 @@ def canonical_outlet(name: str | None) -> str | None:
     if hit:
         return hit
     if s.startswith("@"):
-        hit = folded.get(_key(s[1:]))
-        if hit:
-            return hit
+        # Handles are case-insensitive: "@NYTimes" is "@nytimes"; an unknown handle may still
+        # be an outlet's domain name ("@washingtonpost" → washingtonpost.com).
+        handle = s.casefold()
+        for alias, canon in exact.items():
+            if alias.startswith("@") and alias.casefold() == handle:
+                return canon
+        return outlet_for_domain(s[1:] + ".com")
     # "Reuters'" / "AP's": possessives name the outlet too.
     for suffix in ("'s", "’s", "'", "’"):
         if s.endswith(suffix):
