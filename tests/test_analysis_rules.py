@@ -297,3 +297,41 @@ def test_analyze_doc_merges_tagger_candidates(analyzer: Analyzer) -> None:
     a = res.attributions[0]
     assert a.content is not None and a.content.text == "the deal was close"
     assert a.source is not None and a.source.anonymous  # borrowed from the rule hit
+
+
+def test_signoff_quote_with_a_dash(analyzer: Analyzer) -> None:
+    text = "Readers wrote in.\n\n“He represents our greatest shame.” ― Sonya Herridge\n"
+    a = by_content(run(analyzer, text), "greatest shame")
+    assert a.cue is not None and a.cue.text == "―"
+    assert a.source is not None and a.source.resolved == "Sonya Herridge"
+
+
+def test_one_word_quote_before_the_speaker(analyzer: Analyzer) -> None:
+    a = by_content(run(analyzer, "“Nah,” Malia said quickly.\n"), "Nah")
+    assert a.direct and a.source is not None and a.source.resolved == "Malia"
+
+
+def test_inverted_cue_read_as_a_modifier(analyzer: Analyzer) -> None:
+    text = (
+        '"Rise to the occasion. Dress like you deserve respect." added Lauten, who works for '
+        "Rep. Stephen Fincher.\n"
+    )
+    a = by_content(run(analyzer, text), "Rise to the occasion")
+    assert a.source is not None and a.source.span.text == "Lauten"
+    assert a.cue is not None and a.cue.text == "added"
+
+
+def test_titled_description_resolves_to_the_titled_person(analyzer: Analyzer) -> None:
+    text = (
+        "Gov. Rick Perry released a new campaign ad on Wednesday.\n\n"
+        "“Faith made America strong,” the Texas governor continues.\n"
+    )
+    a = by_content(run(analyzer, text), "Faith made America strong")
+    assert a.source is not None and a.source.resolved == "Rick Perry"
+
+
+def test_first_person_inside_a_quote_is_the_speaker(analyzer: Analyzer) -> None:
+    text = "Senator John Smith spoke on Friday.\n\n“I think we will win,” Smith said.\n"
+    res = run(analyzer, text)
+    inner = next(a for a in res.attributions if a.cue is not None and a.cue.text == "think")
+    assert inner.source is not None and inner.source.resolved == "John Smith"

@@ -297,7 +297,11 @@ def _adjacent_quote(
     ("he said: “...”"), with only punctuation and space between."""
     sent = v.sent
     text = doc.text
-    lo = doc[min(v.left_edge.i, cue[0])].idx
+    # The clause starts at the subject or the cue; words of the quote itself may hang on the
+    # verb ("“Nah,” Malia said": "Nah" is a child of "said") and do not count.
+    subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    left = cue[0] if subj is None else min(cue[0], subj.left_edge.i)
+    lo = doc[left].idx
     hi = _chars(doc, cue[0], cue[1])[1]
     for q in quotes:
         if q[1] <= lo and q[1] >= doc[sent.start].idx - 3:
@@ -314,8 +318,8 @@ def _adjacent_quote(
 
 def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int]]) -> Hit | None:
     lemma = v.lemma_.lower()
-    if v.dep_ == "amod":
-        return None
+    if v.dep_ in ("amod", "compound"):
+        return _inverted_hit(doc, v, info, quotes)
     # "a unit known as the GRU" names; it does not attribute.
     if any(c.dep_ == "prep" and c.lower_ == "as" for c in v.children) and lemma in (
         "know",
@@ -403,24 +407,63 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
     return hit
 
 
+def _inverted_hit(
+    doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int]]
+) -> Hit | None:
+    """ "“...” added Lauten, who works for ...": the parser reads "added" as a modifier of the
+    name; a quote right before it makes it a cue with the name as source."""
+    n = v.head
+    if n.pos_ != "PROPN" or n.i < v.i or info.kind not in ("speech", "writing"):
+        return None
+    start = doc[v.i].idx
+    q = next(
+        (q for q in quotes if q[1] <= start and len(doc.text[q[1] : start].strip(" ,")) == 0), None
+    )
+    if q is None:
+        return None
+    cut = [c for c in n.children if c.i > n.i and c.dep_ in ("relcl", "acl", "prep")]
+    src_ranges = _ranges(doc, n, cut=[v, *cut])
+    if not src_ranges:
+        return None
+    return Hit(
+        source=_frags(doc, src_ranges),
+        cue=(_chars(doc, v.i, v.i + 1),),
+        content=(q,),
+        cue_i=v.i,
+        source_i=n.i,
+        info=info,
+        direct=True,
+    )
+
+
 def _stretch_to_quote(
     content: Fragments, quotes: Sequence[tuple[int, int]], cue: tuple[int, int]
 ) -> tuple[Fragments, bool]:
-    """Stretch content to the whole quote it starts or ends in (quotes across sentences).
+    """Stretch each content fragment to the whole quotes it starts or ends in (quotes across
+    sentences: the parse holds only one of them). Direct when every fragment is one quote.
 
-    Only when the cue is outside the quote: a cue inside the quote is the speaker's own words.
+    Quotes holding the cue are left alone: a cue inside a quote is the speaker's own words.
     """
-    s, e = content[0][0], content[-1][1]
-    q = _quote_at(quotes, s, e)
-    if q is None or (q[0] <= cue[0] < q[1]):
+    out: list[tuple[int, int]] = []
+    direct = True
+    for s, e in content:
+        qs = [q for q in quotes if q[0] < e and s < q[1] and not (q[0] <= cue[0] < q[1])]
+        if not qs:
+            out.append((s, e))
+            direct = False
+            continue
+        ns, ne = min(s, qs[0][0]), max(e, qs[-1][1])
+        out.append((ns, ne))
+        direct = direct and len(qs) == 1 and (ns, ne) == qs[0]
+    merged: list[tuple[int, int]] = []
+    for s, e in sorted(out):
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
+        else:
+            merged.append((s, e))
+    if any(s <= cue[0] < e for s, e in merged):
         return content, False
-    covered = q[0] <= s + 1 and e - 1 <= q[1]
-    if not covered and not (q[0] <= s + 1 or e - 1 <= q[1]):
-        return content, False
-    if len(content) > 1:
-        return content, covered
-    ns, ne = min(s, q[0]), max(e, q[1])
-    return ((ns, ne),), covered or (ns == q[0] and ne == q[1])
+    return tuple(merged), direct
 
 
 def _overlaps(a: Fragments | None, b: Fragments | None) -> bool:

@@ -24,7 +24,13 @@ from spacy.tokens import Doc
 
 from newstrace.analysis.chain import build_chain
 from newstrace.analysis.cues import CHANNEL_WORDS
-from newstrace.analysis.extract import Hit, find_hits, hits_from_candidates, merge_hits
+from newstrace.analysis.extract import (
+    Hit,
+    find_hits,
+    find_quotes,
+    hits_from_candidates,
+    merge_hits,
+)
 from newstrace.analysis.hedges import hedges_in
 from newstrace.analysis.sources import SourceResolver
 from newstrace.errors import ModelError
@@ -276,10 +282,20 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
             relays[k] = resolver.resolve(span, h.relay_i)
     # "I" and "we" inside a direct quote are its speaker ("“I can see more clearly ...,” she
     # said"): parents come before their nested hits when sorted by extent.
+    quotes = (
+        find_quotes(doc.text)
+        if any(s.span.text.lower() in _FIRST for s in sources.values())
+        else []
+    )
     for k in sorted(sources, key=lambda k: hits[k].start):
         p = parents[k]
         src = sources[k]
-        if p is not None and hits[p].direct and p in sources and src.span.text.lower() in _FIRST:
+        if (
+            p is not None
+            and p in sources
+            and src.span.text.lower() in _FIRST
+            and any(q0 <= src.span.start < q1 for q0, q1 in quotes)
+        ):
             outer = sources[p]
             sources[k] = replace(
                 src, resolved=outer.resolved, type=outer.type, anonymous=outer.anonymous
