@@ -186,7 +186,11 @@ def extract_page(html_text: str | bytes, url: str | None = None, path: str = "-"
     persons = [p for p in persons if H.norm(p) not in site_keys]
     page.authors = persons
     page.org_authors = orgs
-    page.byline = M.strip_markdown_links(byline) if byline else None
+    if byline:
+        # A category label printed before the byline ("News By Aaron Klotz"): the byline as
+        # written starts at its "By".
+        byline = re.sub(r"^[^,;|]{1,40}?\s(?=By\b)", "", M.strip_markdown_links(byline))
+    page.byline = byline or None
     return page
 
 
