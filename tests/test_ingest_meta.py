@@ -63,6 +63,7 @@ def test_agency_codes_are_case_sensitive_for_short_forms() -> None:
         ("Dec 29 (Reuters) - U.S. Democratic", "Reuters", "Dec 29 (Reuters)"),
         ("Mexico City (AFP) – It featured drama", "AFP", "Mexico City (AFP)"),
         ("LONDON — The prime minister", None, "LONDON"),
+        ("ATLANTA (CNN) — The storm", None, "ATLANTA (CNN)"),
     ],
 )
 def test_find_dateline(text: str, agency: str | None, written: str) -> None:

@@ -307,7 +307,8 @@ def find_dateline(text: str, start: int = 0) -> Dateline | None:
     m = _DATELINE.match(head)
     if m:
         code = agency_code(m.group("agency"))
-        if code:
+        # "ATLANTA (CNN) —": an outlet's own dateline names no wire agency.
+        if code or canonical_outlet(m.group("agency")):
             written = head[: m.end()].rstrip(" -—–")
             place = (m.group("place") or "").strip(" ,") or None
             return Dateline(written.strip(), place, code, i, i + m.end())
