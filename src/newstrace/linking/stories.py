@@ -14,7 +14,6 @@ appear per day, not on the size of the store. Clustering only sees the pairs tha
 from __future__ import annotations
 
 import heapq
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,8 +32,11 @@ WINDOW_DAYS = 10
 MAX_TERMS = 200
 # The title says what the event is; counting it twice is the usual headline boost.
 TITLE_WEIGHT = 2
-# Pairs below this combined similarity are dropped before clustering (treated as 0).
-EDGE_MIN = 0.05
+# Pairs below this combined similarity are dropped before clustering (treated as 0), and each
+# article keeps at most MAX_NEIGHBOURS edges: this bounds the graph at O(n) edges. An average-
+# linkage cut at THRESHOLD barely moves when edges far below it are dropped.
+EDGE_MIN = 0.08
+MAX_NEIGHBOURS = 50
 # Blend and cut, tuned on basil-dev (see benchmarks/basil.py): stable over a wide plateau.
 NAME_WEIGHT = 0.2
 DAY_DECAY = 0.03
@@ -53,93 +55,119 @@ class StoryInput:
 
 @dataclass(slots=True)
 class StoryFeatures:
-    """What clustering needs, without the texts: TF-IDF rows, name sets, day numbers."""
+    """What clustering needs, without the texts: TF-IDF rows, name rows, day numbers."""
 
     x: sparse.csr_matrix
-    names: list[frozenset[str]]
+    names: sparse.csr_matrix
     days: list[int | None]
 
 
+def _csr(ids: list[np.ndarray], vals: list[np.ndarray], width: int) -> sparse.csr_matrix:
+    indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum([len(a) for a in ids], out=indptr[1:])
+    cat = np.concatenate(ids) if ids else np.zeros(0, dtype=np.int32)
+    data = np.concatenate(vals) if vals else np.zeros(0, dtype=np.float32)
+    return sparse.csr_matrix((data, cat, indptr), shape=(len(ids), max(width, 1)))
+
+
 def features(docs: Iterable[StoryInput]) -> StoryFeatures:
-    """Streams ``docs`` once; memory holds term counts, not texts."""
+    """Streams ``docs`` once; memory holds compact term and name ids, not texts."""
     vocab: dict[str, int] = {}
-    df: Counter[int] = Counter()
-    rows: list[dict[int, float]] = []
-    name_sets: list[frozenset[str]] = []
+    name_vocab: dict[str, int] = {}
+    term_ids: list[np.ndarray] = []
+    term_tf: list[np.ndarray] = []
+    name_ids: list[np.ndarray] = []
     days: list[int | None] = []
     for d in docs:
-        found = names(d.title) | names(d.text[:3000])
-        name_sets.append(frozenset(found | {x.lower() for x in d.extra_names}))
+        found = names(d.title) | names(d.text[:3000]) | {x.lower() for x in d.extra_names}
+        name_ids.append(
+            np.fromiter(
+                sorted({name_vocab.setdefault(x, len(name_vocab)) for x in found}), dtype=np.int32
+            )
+        )
         days.append(day_number(d.published))
         counts: Counter[int] = Counter()
-        toks = content_words(d.title) * TITLE_WEIGHT + content_words(d.text)
-        for t in toks:
+        for t in content_words(d.title) * TITLE_WEIGHT + content_words(d.text):
             counts[vocab.setdefault(t, len(vocab))] += 1
-        df.update(counts.keys())
-        rows.append({t: 1.0 + math.log(c) for t, c in counts.items()})
-    n = len(rows)
-    idf = {t: math.log((1 + n) / (1 + c)) + 1.0 for t, c in df.items()}
-    indptr = [0]
-    indices: list[int] = []
-    data: list[float] = []
-    for row in rows:
-        weighted = sorted(((w * idf[k], k) for k, w in row.items()), reverse=True)[:MAX_TERMS]
-        norm = math.sqrt(sum(w * w for w, _ in weighted)) or 1.0
-        for w, term in weighted:
-            indices.append(term)
-            data.append(w / norm)
-        indptr.append(len(indices))
-    x = sparse.csr_matrix(
-        (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-        shape=(n, max(len(vocab), 1)),
-    )
-    return StoryFeatures(x, name_sets, days)
+        ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
+        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+        order = np.argsort(ids)
+        term_ids.append(ids[order])
+        term_tf.append(1.0 + np.log(tf[order]))
+    n = len(days)
+    x = _csr(term_ids, term_tf, len(vocab))
+    del term_ids, term_tf
+    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
+    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
+    x.data *= idf[x.indices]
+    # keep each row's strongest MAX_TERMS terms, then L2-normalise
+    keep_ids: list[np.ndarray] = []
+    keep_vals: list[np.ndarray] = []
+    for i in range(n):
+        lo, hi = x.indptr[i], x.indptr[i + 1]
+        ids, vals = x.indices[lo:hi], x.data[lo:hi]
+        if hi - lo > MAX_TERMS:
+            top = np.sort(np.argpartition(-vals, MAX_TERMS)[:MAX_TERMS])
+            ids, vals = ids[top], vals[top]
+        norm = float(np.sqrt(np.dot(vals, vals))) or 1.0
+        keep_ids.append(ids)
+        keep_vals.append((vals / norm).astype(np.float32))
+    width = x.shape[1]
+    del x
+    nm = _csr(name_ids, [np.ones(len(a), dtype=np.float32) for a in name_ids], len(name_vocab))
+    return StoryFeatures(_csr(keep_ids, keep_vals, width), nm, days)
 
 
 def similarity_edges(f: StoryFeatures) -> dict[tuple[int, int], float]:
-    """Combined similarity of every pair within the date window that reaches ``EDGE_MIN``."""
-    x, name_sets, days = f.x, f.names, f.days
-    n = len(days)
+    """Combined similarity of the pairs within the date window that reach ``EDGE_MIN``
+    (at most ``MAX_NEIGHBOURS`` per article, the most similar)."""
+    x, nm = f.x, f.names
+    nsize = np.asarray(nm.sum(axis=1)).ravel()
+    n = len(f.days)
     if n < 2:
         return {}
-    by_day: dict[int | None, list[int]] = defaultdict(list)
-    for i, dn in enumerate(days):
-        by_day[dn].append(i)
-    dated = sorted(k for k in by_day if k is not None)
-    edges: dict[tuple[int, int], float] = {}
-    # Undated articles are compared with everything (there are few); dated ones block by day.
+    days = np.asarray([-1 if d is None else d for d in f.days], dtype=np.int64)
+    undated = days < 0
+    by_day: dict[int, list[int]] = defaultdict(list)
+    for i, dn in enumerate(f.days):
+        if dn is not None:
+            by_day[dn].append(i)
+    dated = sorted(by_day)
     blocks: list[tuple[list[int], list[int]]] = []
-    undated = by_day.get(None, [])
-    if undated:
-        blocks.append((undated, list(range(n))))
+    # Undated articles are compared with everything (they are few); dated ones block by day.
+    und = [i for i in range(n) if undated[i]]
+    for lo in range(0, len(und), 256):
+        blocks.append((und[lo : lo + 256], list(range(n))))
     lo = 0
     for k in dated:
         while dated[lo] < k - WINDOW_DAYS:
             lo += 1
-        # compare day k with days in [k - WINDOW, k] (each pair once: the later day asks).
-        others = [j for d in dated[lo:] if d <= k for j in by_day[d]]
-        blocks.append((by_day[k], others))
+        # day k against days [k - WINDOW, k]: each pair is seen from its later day.
+        blocks.append((by_day[k], [j for d in dated[lo:] if d <= k for j in by_day[d]]))
+    edges: dict[tuple[int, int], float] = {}
     for rows, cols in blocks:
-        prod = (x[rows] @ x[cols].T).tocoo()
-        for r, c, v in zip(prod.row, prod.col, prod.data, strict=True):
-            i, j = rows[r], cols[c]
-            if i == j:
-                continue
-            a, b = (i, j) if i < j else (j, i)
-            if (a, b) in edges:
-                continue
-            s = _combine(float(v), name_sets[a], name_sets[b], days[a], days[b])
-            if s >= EDGE_MIN:
-                edges[(a, b)] = s
+        r, c = np.asarray(rows), np.asarray(cols)
+        cos = (x[r] @ x[c].T).toarray()
+        inter = (nm[r] @ nm[c].T).toarray()
+        union = nsize[r][:, None] + nsize[c][None, :] - inter
+        jac = np.divide(inter, union, out=np.zeros_like(cos), where=union > 0)
+        gap = np.abs(days[r][:, None] - days[c][None, :]).astype(np.float32)
+        gap[undated[r], :] = WINDOW_DAYS / 2
+        gap[:, undated[c]] = WINDOW_DAYS / 2
+        sim = ((1 - NAME_WEIGHT) * cos + NAME_WEIGHT * jac) * (1.0 - DAY_DECAY * gap)
+        sim[r[:, None] == c[None, :]] = 0.0
+        for ri in range(len(rows)):
+            row = sim[ri]
+            cand = np.flatnonzero(row >= EDGE_MIN)
+            if len(cand) > MAX_NEIGHBOURS:
+                cand = cand[np.argsort(-row[cand])[:MAX_NEIGHBOURS]]
+            i = rows[ri]
+            for ci in cand:
+                j = cols[ci]
+                key = (i, j) if i < j else (j, i)
+                if key not in edges:
+                    edges[key] = float(row[ci])
     return edges
-
-
-def _combine(
-    cos: float, na: frozenset[str], nb: frozenset[str], da: int | None, db: int | None
-) -> float:
-    jac = len(na & nb) / len(na | nb) if na and nb else 0.0
-    gap = abs(da - db) if da is not None and db is not None else WINDOW_DAYS / 2
-    return ((1 - NAME_WEIGHT) * cos + NAME_WEIGHT * jac) * (1.0 - DAY_DECAY * gap)
 
 
 def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:

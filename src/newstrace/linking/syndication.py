@@ -4,23 +4,29 @@ A copy is the same text republished: verbatim, trimmed (paragraphs cut, usually 
 lightly edited, retitled, or with boilerplate added ("Copyright 2016 The Associated Press",
 "Sign up for our newsletter"). Each copy gets ``copy_of`` = the earliest version of its group.
 
-Method: 5-word shingles of the whole text; MinHash signatures (datasketch) indexed in two LSH
-tables, one over the whole text (lenient Jaccard threshold, for copies that kept most of the
-text) and one over its lead (the first ``LEAD_WORDS`` words, for copies trimmed hard from the
-end). Candidate pairs are verified by the *containment* of the smaller shingle set in the
+Method: 5-word shingles of the whole text; MinHash signatures (datasketch) banded for LSH
+(datasketch's optimal band/row split, but the buckets kept as sorted numpy arrays: datasketch's
+MinHashLSH keeps Python bytes keys per band, ~15 KB per article, too much for 100k articles in 4
+GB) in two tables, one over the whole text (lenient Jaccard threshold, for copies that kept most
+of the text) and one over its lead (the first ``LEAD_WORDS`` words, for copies trimmed hard from
+the end). Candidate pairs are verified by the *containment* of the smaller shingle set in the
 larger, estimated from the signatures and the set sizes: a trimmed copy is contained in its
 original even when their Jaccard similarity is low, while two different articles on the same
 event share only their quotes. A shared wire credit (same agency) lowers the bar a little.
-Nothing here is quadratic: each article is queried once against the LSH buckets.
+Nothing here is quadratic: buckets are sorted arrays, and a bucket of k members yields at most
+2k candidate pairs.
 """
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
-from datasketch import MinHash, MinHashLSH
+import numpy as np
+from datasketch import MinHash
+from datasketch.lsh import _optimal_param
 
 from newstrace.linking.text import day_number, shingles, words
 
@@ -52,56 +58,111 @@ class CopyInput:
     agencies: Sequence[str] = field(default_factory=tuple)
 
 
+def _hash32(shingle: str) -> int:
+    # CRC-32 is C-fast and stable across runs (Python's hash() is salted per process); 32 bits
+    # is what datasketch's default affine32 scheme uses anyway.
+    return zlib.crc32(shingle.encode("utf-8"))
+
+
 @dataclass(slots=True)
-class _Sig:
-    full: MinHash
-    lead: MinHash
-    size: int
+class Signatures:
+    """MinHash signatures of every document as compact arrays (one row per document).
+
+    ``full``/``lead``: (n, NUM_PERM) uint32 hash values (datasketch's affine32 scheme);
+    ``size``: number of distinct shingles; ``ok``: long enough to be linked at all.
+    """
+
+    full: np.ndarray
+    lead: np.ndarray
+    size: np.ndarray
+    ok: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.size)
 
 
-def signatures(docs: Iterable[CopyInput], batch: int = 512) -> list[_Sig | None]:
+def signatures(docs: Iterable[CopyInput], batch: int = 512) -> Signatures:
     """MinHash signatures, streaming: only ``batch`` texts are held at a time."""
-    out: list[_Sig | None] = []
+    full_rows: list[np.ndarray] = []
+    lead_rows: list[np.ndarray] = []
+    sizes: list[int] = []
+    ok: list[bool] = []
     it = iter(docs)
     while chunk := list(islice(it, batch)):
         toks = [words(d.text) for d in chunk]
-        full = [{s.encode() for s in shingles(t, SHINGLE)} for t in toks]
-        lead = [{s.encode() for s in shingles(t[:LEAD_WORDS], SHINGLE)} for t in toks]
-        fm = MinHash.bulk(full, num_perm=NUM_PERM)
-        lm = MinHash.bulk(lead, num_perm=NUM_PERM)
-        for t, f, a, b in zip(toks, full, fm, lm, strict=True):
-            out.append(_Sig(a, b, len(f)) if len(t) >= MIN_WORDS else None)
+        full = [shingles(t, SHINGLE) for t in toks]
+        lead = [shingles(t[:LEAD_WORDS], SHINGLE) for t in toks]
+        fm = MinHash.bulk(full, num_perm=NUM_PERM, hashfunc=_hash32)
+        lm = MinHash.bulk(lead, num_perm=NUM_PERM, hashfunc=_hash32)
+        full_rows.append(np.stack([m.hashvalues for m in fm]).astype(np.uint32))
+        lead_rows.append(np.stack([m.hashvalues for m in lm]).astype(np.uint32))
+        sizes.extend(len(f) for f in full)
+        ok.extend(len(t) >= MIN_WORDS for t in toks)
+    empty = np.zeros((0, NUM_PERM), dtype=np.uint32)
+    return Signatures(
+        np.concatenate(full_rows) if full_rows else empty,
+        np.concatenate(lead_rows) if lead_rows else empty,
+        np.asarray(sizes, dtype=np.int64),
+        np.asarray(ok, dtype=bool),
+    )
+
+
+def containment(sigs: Signatures, i: int, j: int) -> float:
+    """Estimated |A ∩ B| / min(|A|, |B|) from the MinHash Jaccard and the set sizes."""
+    jac = float(np.mean(sigs.full[i] == sigs.full[j]))
+    a, b = int(sigs.size[i]), int(sigs.size[j])
+    inter = jac * (a + b) / (1.0 + jac)
+    return min(1.0, inter / max(1, min(a, b)))
+
+
+def _band_candidates(sig: np.ndarray, ok: np.ndarray, threshold: float) -> set[tuple[int, int]]:
+    """LSH banding over compact arrays: documents sharing any band are candidates.
+
+    datasketch's optimal (bands, rows) for the threshold; each band's rows are hashed to one
+    64-bit key with random odd multipliers. Within a bucket, each member is paired with the
+    bucket's first member and with its predecessor: copies are transitive, so this finds the
+    same groups as all pairs would, without the quadratic blow-up of a big bucket (a wire
+    story run verbatim by hundreds of sites).
+    """
+    bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    idx = np.flatnonzero(ok)
+    out: set[tuple[int, int]] = set()
+    if len(idx) < 2:
+        return out
+    rng = np.random.default_rng(7)
+    mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    sub = sig[idx].astype(np.uint64)
+    for band in range(bands):
+        block = sub[:, band * rows : (band + 1) * rows]
+        keys = (block * mult[None, :]).sum(axis=1)  # wraps mod 2**64: a hash, not a sum
+        order = np.argsort(keys, kind="stable")
+        sk = keys[order]
+        starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
+        ends = np.r_[starts[1:], len(sk)]
+        for lo, hi in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
+            members = idx[order[lo:hi]]  # ascending store order (stable sort)
+            first = int(members[0])
+            for k in range(1, len(members)):
+                out.add((first, int(members[k])))
+                out.add((int(members[k - 1]), int(members[k])))
     return out
 
 
-def containment(a: _Sig, b: _Sig) -> float:
-    """Estimated |A ∩ B| / min(|A|, |B|) from the MinHash Jaccard and the set sizes."""
-    j = a.full.jaccard(b.full)
-    inter = j * (a.size + b.size) / (1.0 + j)
-    return min(1.0, inter / max(1, min(a.size, b.size)))
-
-
 def copy_pairs(
-    sigs: Sequence[_Sig | None], agency_lists: Sequence[Sequence[str]]
+    sigs: Signatures, agency_lists: Sequence[Sequence[str]]
 ) -> list[tuple[int, int, float]]:
     """Verified (i, j, containment) pairs of near-copies, i < j."""
-    full_lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
-    lead_lsh = MinHashLSH(threshold=LEAD_THRESHOLD, num_perm=NUM_PERM)
+    cands = _band_candidates(sigs.full, sigs.ok, LSH_THRESHOLD)
+    cands |= _band_candidates(sigs.lead, sigs.ok, LEAD_THRESHOLD)
     agencies = [frozenset(a.lower() for a in ag) for ag in agency_lists]
     pairs: list[tuple[int, int, float]] = []
-    for i, sig in enumerate(sigs):
-        if sig is None:
+    for i, j in sorted(cands):
+        if i == j:
             continue
-        cands = set(full_lsh.query(sig.full)) | set(lead_lsh.query(sig.lead))
-        for j in cands:
-            other = sigs[j]
-            assert other is not None
-            c = containment(sig, other)
-            bar = MIN_CONTAINMENT_SAME_AGENCY if agencies[i] & agencies[j] else MIN_CONTAINMENT
-            if c >= bar:
-                pairs.append((j, i, c))
-        full_lsh.insert(i, sig.full)
-        lead_lsh.insert(i, sig.lead)
+        c = containment(sigs, i, j)
+        bar = MIN_CONTAINMENT_SAME_AGENCY if agencies[i] & agencies[j] else MIN_CONTAINMENT
+        if c >= bar:
+            pairs.append((i, j, c))
     return pairs
 
 
@@ -113,7 +174,7 @@ def copy_of(docs: Sequence[CopyInput]) -> list[int | None]:
 
 
 def resolve_copies(
-    sigs: Sequence[_Sig | None],
+    sigs: Signatures,
     published: Sequence[str | None],
     agency_lists: Sequence[Sequence[str]],
 ) -> list[int | None]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+_WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|[A-Z]\.))*|[A-Z]{2,6})\b")
 
 # A short English stopword list (function words and reporting verbs): news articles on one event
@@ -37,7 +37,7 @@ Why How Some Many Most All Both Each Every Also Still Even Just More Now Then Ac
 
 def words(text: str) -> list[str]:
     """Lower-cased word tokens (apostrophes normalised)."""
-    return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    return _WORD.findall(text.lower().replace("’", "'"))
 
 
 def content_words(text: str) -> list[str]:
