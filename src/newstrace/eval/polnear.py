@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.candidates import Candidate, Fragments
 from newstrace.analysis.tagger.brat import ROLES, gold_files, read_ann
+from newstrace.model import Article, ArticleMeta, Span
 
 EDGE = " \t\n\r\"'“”‘’,.;:!?()[]—–-"
 
@@ -131,29 +132,52 @@ def write_predictions(predictions: dict[str, list[Candidate]], out: Path) -> Non
             fh.write(json.dumps({"id": stem, "attributions": atts}) + "\n")
 
 
+def _frags(span: Span | None) -> Fragments | None:
+    if span is None:
+        return None
+    return span.fragments or ((span.start, span.end),)
+
+
+def analyzer_predictor(spacy_model: str | None = None) -> Predict:
+    """The whole analysis (rules + tagger + enrichment), as ``newstrace analyze`` runs it."""
+    from newstrace import settings
+    from newstrace.analysis.pipeline import Analyzer
+
+    analyzer = Analyzer(settings.SPACY_MODEL.value(spacy_model))
+
+    def predict(stem: str, text: str) -> list[Candidate]:
+        article = Article(path=f"{stem}.txt", text=text, meta=ArticleMeta())
+        return [
+            Candidate(
+                _frags(a.source.span if a.source else None),
+                _frags(a.cue),
+                _frags(a.content),
+                origin="analyzer",
+            )
+            for a in analyzer.analyze_one(article).attributions
+        ]
+
+    return predict
+
+
 def default_predictor() -> tuple[Predict, str]:
     """The full Analyzer when it is importable, else the tagger alone."""
     try:
-        from newstrace.analysis.pipeline import Analyzer  # type: ignore[import-not-found,unused-ignore]
+        return analyzer_predictor(), "analyzer"
     except ImportError:
-        Analyzer = None  # noqa: N806
-    if Analyzer is not None and hasattr(Analyzer, "candidates"):
-        analyzer = Analyzer()
-        return (lambda _stem, text: list(analyzer.candidates(text))), "analyzer"
-    return tagger_predictor(), "tagger"
+        return tagger_predictor(), "tagger"
 
 
 def tagger_predictor(spacy_model: str | None = None) -> Predict:
-    import spacy
-
-    from newstrace import settings
+    """The trained tagger alone, on the Analyzer's parse."""
     from newstrace.analysis.tagger import load_tagger
+    from newstrace.analysis.tagger.crf import make_nlp
     from newstrace.errors import ModelError
 
     tagger = load_tagger()
     if tagger is None:
         raise ModelError("no attribution tagger model is shipped", hint="run `newstrace train`")
-    nlp = spacy.load(settings.SPACY_MODEL.value(spacy_model))
+    nlp = make_nlp(spacy_model)
     return lambda _stem, text: tagger.predict(nlp(text))
 
 

@@ -21,7 +21,7 @@ from spacy.tokens import Doc, DocBin
 
 from newstrace.analysis.candidates import Candidate
 from newstrace.analysis.tagger.brat import gold_files, read_ann, token_labels
-from newstrace.analysis.tagger.features import CueLexicon, doc_features
+from newstrace.analysis.tagger.features import CueLexicon, doc_features, rule_roles
 from newstrace.analysis.tagger.pairing import pair
 from newstrace.errors import ModelError
 
@@ -69,7 +69,7 @@ class Tagger:
     def labels(self, doc: Doc) -> list[str]:
         if len(doc) == 0:
             return []
-        feats = doc_features(doc, self.lexicon)
+        feats = doc_features(doc, self.lexicon, rule_roles(doc))
         with self._lock:
             out: list[str] = self._crf.tag(feats)
         return out
@@ -104,14 +104,9 @@ def _parse(nlp: Any, split_dir: Path, cache: Path | None) -> Iterator[tuple[str,
     files = gold_files(split_dir)
     stems = list(files)
     texts = [files[s][0].read_text(encoding="utf-8") for s in stems]
-    key = hashlib.sha1(
-        (
-            "\n".join(stems)
-            + "".join(texts)
-            + nlp.meta.get("name", "")
-            + nlp.meta.get("version", "")
-        ).encode("utf-8")
-    ).hexdigest()[:16]
+    # The cache key covers the texts and the pipeline, so a changed parse is never reused.
+    ident = [*stems, *texts, *nlp.pipe_names, nlp.meta.get("name", ""), nlp.meta.get("version", "")]
+    key = hashlib.sha1("\n".join(ident).encode("utf-8")).hexdigest()[:16]
     cached = cache / f"polnear-{key}.spacy" if cache else None
     if cached is not None and cached.exists():
         docs = list(DocBin().from_disk(cached).get_docs(nlp.vocab))
@@ -126,15 +121,26 @@ def _parse(nlp: Any, split_dir: Path, cache: Path | None) -> Iterator[tuple[str,
         yield stem, doc, token_labels(spans, read_ann(files[stem][1]))
 
 
+def make_nlp(spacy_model: str | None = None) -> Any:
+    """The spaCy pipeline exactly as ``Analyzer`` runs it (its paragraph-break component
+    changes sentences and parses), so that training and use see the same trees."""
+    from newstrace import settings
+
+    name = settings.SPACY_MODEL.value(spacy_model)
+    try:
+        from newstrace.analysis.pipeline import Analyzer
+    except ImportError:
+        import spacy
+
+        return spacy.load(name)
+    return Analyzer(name, use_tagger=False).nlp
+
+
 def parsed_split(
     split_dir: Path, spacy_model: str | None = None, cache: Path | None = None
 ) -> list[tuple[str, Doc, list[str]]]:
-    import spacy
-
-    from newstrace import settings
-
-    nlp = spacy.load(settings.SPACY_MODEL.value(spacy_model))
-    return list(_parse(nlp, split_dir, cache))
+    """(stem, parsed doc, gold BIO labels) for each gold text of a PolNeAR split."""
+    return list(_parse(make_nlp(spacy_model), split_dir, cache))
 
 
 def train(train_dir: Path, out: Path, **hyper: Any) -> dict[str, Any]:
@@ -166,7 +172,7 @@ def train_on(
         _stem, doc, labels = data[k]
         if len(doc) == 0:
             continue
-        trainer.append(doc_features(doc, lex), labels)
+        trainer.append(doc_features(doc, lex, rule_roles(doc)), labels)
         n_tokens += len(doc)
     t_feat = time.perf_counter() - t0
     out.parent.mkdir(parents=True, exist_ok=True)
