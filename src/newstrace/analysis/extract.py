@@ -311,11 +311,11 @@ def _incidental(h: Token) -> list[Token]:
             continue
         # Non-restrictive relative clauses were tried too: they lower exact content F1 on
         # PolNeAR dev (annotators keep them about as often as not).
-        if t.dep_ in ("appos", "acl") and t.head.pos_ == "PROPN":
-            out.append(t)
-        elif t.dep_ == "advcl" and any(
+        named = t.dep_ in ("appos", "acl") and t.head.pos_ == "PROPN"
+        concessive = t.dep_ == "advcl" and any(
             c.dep_ == "mark" and c.lower_ in ("although", "though", "while") for c in t.children
-        ):
+        )
+        if named or concessive:
             out.append(t)
     return out
 
