@@ -7,10 +7,12 @@ The set is built from the shared corpora (nothing is written to disk):
   verbatim, trimmed (the last 20-60% of paragraphs cut), lightly edited (words replaced or
   dropped, sentences reworded), retitled, boilerplate added (agency credits, copyright lines,
   newsletter prompts), or a mix of these;
+- real copies: PolNeAR articles that an outlet ran again, retitled or edited (8 pairs, found
+  by exact shingle containment >= 0.5); the earlier version is the original;
 - negatives: every other PolNeAR article (many are same-day articles on the same candidates)
   and the BASIL triplets (the same event told by NYT, Fox and HuffPost: the hard negatives).
-PolNeAR articles that are already near-copies of one another (the same wire story in two
-outlets) are dropped from the base set first, so the gold has no unlabelled copies.
+The real copies are kept out of the base set the synthetic copies are made from, so the gold
+has no unlabelled copies.
 
 Usage: python benchmarks/syndication.py [--originals N] [--seed S]
 Pass: precision >= 0.95 and recall >= 0.90.
@@ -105,9 +107,13 @@ def basil_articles() -> list[dict[str, str]]:
     return out
 
 
-def _dedupe(arts: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Drop articles whose exact shingle containment with an earlier kept one is >= 0.5."""
+def _dedupe(
+    arts: list[dict[str, str]],
+) -> tuple[list[dict[str, str]], list[tuple[dict[str, str], dict[str, str]]]]:
+    """Split off articles whose exact shingle containment in an earlier kept one is >= 0.5:
+    (kept, [(copy, kept original)])."""
     kept: list[dict[str, str]] = []
+    dups: list[tuple[dict[str, str], dict[str, str]]] = []
     index: dict[str, list[int]] = {}
     sets: list[set[str]] = []
     for a in arts:
@@ -116,13 +122,15 @@ def _dedupe(arts: list[dict[str, str]]) -> list[dict[str, str]]:
         for sh in s:
             for k in index.get(sh, ()):
                 hits[k] = hits.get(k, 0) + 1
-        if any(c / max(1, min(len(s), len(sets[k]))) >= 0.5 for k, c in hits.items()):
+        best = max(hits, key=lambda k: hits[k] / max(1, min(len(s), len(sets[k]))), default=None)
+        if best is not None and hits[best] / max(1, min(len(s), len(sets[best]))) >= 0.5:
+            dups.append((a, kept[best]))
             continue
         for sh in s:
             index.setdefault(sh, []).append(len(kept))
         sets.append(s)
         kept.append(a)
-    return kept
+    return kept, dups
 
 
 def _edit(text: str, rng: random.Random) -> str:
@@ -167,7 +175,7 @@ def build(
 ) -> tuple[list[dict[str, str]], dict[str, str]]:
     """Articles (in store order) and the gold {copy id: original id}."""
     rng = random.Random(seed)
-    base = _dedupe(polnear_articles())
+    base, real = _dedupe(polnear_articles())
     basil = basil_articles()
     originals = rng.sample(base, n_originals)
     others = [a for a in base if a not in originals]
@@ -195,7 +203,21 @@ def build(
             gold[vid] = o["id"]
     arts.extend(others)
     arts.extend(basil)
+    # Real republications inside PolNeAR (an outlet re-running a story retitled and edited,
+    # often the next day): real positives, the earlier one is the original.
+    for dup, orig in real:
+        gold[dup["id"]] = orig["id"]
+        arts.append(dup)
+        if orig not in arts:
+            arts.append(orig)
     rng.shuffle(arts)  # the store order is arbitrary: the earliest date must win
+    # ... except on the same day, where the one stored first is the original: store it first.
+    pos = {a["id"]: k for k, a in enumerate(arts)}
+    for dup, orig in real:
+        i, j = pos[orig["id"]], pos[dup["id"]]
+        if i > j:
+            arts[i], arts[j] = arts[j], arts[i]
+            pos[orig["id"]], pos[dup["id"]] = j, i
     return arts, gold
 
 
@@ -210,7 +232,7 @@ def score(arts: list[dict[str, str]], gold: dict[str, str]) -> dict[str, object]
     missed: dict[str, int] = {}
     for k, v in gold.items():
         if predicted.get(k) != v:
-            kind = k.split("/")[1]
+            kind = k.split("/")[1] if k.startswith("copy/") else "real"
             missed[kind] = missed.get(kind, 0) + 1
     wrong = [f"{k} -> {v}" for k, v in predicted.items() if gold.get(k) != v]
     correct = sum(1 for k, v in predicted.items() if gold.get(k) == v)

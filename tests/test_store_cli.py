@@ -28,7 +28,7 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     res = CliRunner().invoke(
         cli, ["ingest", str(SEED), str(d / "copy.md"), str(d / "bad.html"), "--db", str(db)]
     )
-    assert res.exit_code == 1, res.output
+    assert res.exit_code == 2, res.output  # as analyze: 2 when an input failed
     assert "2 stored, 0 skipped, 1 failed" in res.stdout
     assert "bad.html" in res.stderr
     return db

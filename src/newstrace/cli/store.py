@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from newstrace import settings
-from newstrace.errors import NewstraceError
+from newstrace.errors import InputError, NewstraceError
 from newstrace.linking.query import find_claim, stories
 from newstrace.model import Article, Failure
 from newstrace.store import open_store
@@ -63,8 +63,21 @@ def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
 @click.option(
     "--no-tagger", is_flag=True, help="Use the dependency rules only (no trained tagger)."
 )
-def ingest_cmd(paths: tuple[str, ...], db: str, model: str | None, no_tagger: bool) -> None:
-    """Analyse articles and store them (skipping those already stored), then link the store."""
+@click.option(
+    "--progress/--no-progress",
+    default=None,
+    help="Progress on stderr (default: on when stderr is a terminal).",
+)
+def ingest_cmd(
+    paths: tuple[str, ...], db: str, model: str | None, no_tagger: bool, progress: bool | None
+) -> None:
+    """Analyse articles and store them (skipping those already stored), then link the store.
+
+    PATHS are what ``analyze`` reads (files, directories, globs, - for stdin). Articles are
+    identified by URL, else by a hash of their text; a rerun skips what is stored. A file that
+    cannot be read is reported on stderr and skipped; the exit status is then 2.
+    """
+    from newstrace.ingest import iter_articles
     from newstrace.linking.ingest import ingest
 
     def factory() -> Any:
@@ -72,18 +85,36 @@ def ingest_cmd(paths: tuple[str, ...], db: str, model: str | None, no_tagger: bo
 
         return Analyzer(settings.SPACY_MODEL.value(model), use_tagger=not no_tagger)
 
-    def report(item: Article | Failure) -> None:
-        if isinstance(item, Failure):
-            click.echo(f"newstrace: {item.path}: {item.reason}", err=True)
+    show = progress if progress is not None else sys.stderr.isatty()
+    count = 0
 
+    def report(item: Article | Failure) -> None:
+        nonlocal count
+        count += 1
+        if isinstance(item, Failure):
+            if show:
+                click.echo("", err=True)
+            click.echo(f"newstrace: error: {item.path}: {item.reason}", err=True)
+        elif show:
+            click.echo(f"\ringesting: {count} read", err=True, nl=False)
+
+    stdin = sys.stdin.buffer if "-" in paths else None
     try:
-        summary = ingest(list(paths), db, factory, progress=report)
+        summary = ingest(
+            list(paths),
+            db,
+            factory,
+            progress=report,
+            reader=lambda ps: iter_articles(ps, stdin=stdin),
+        )
     except NewstraceError as exc:
         _fail(exc)
         return
+    if show:
+        click.echo("", err=True)
     click.echo(summary.line())
     if summary.failed:
-        sys.exit(1)
+        sys.exit(InputError.exit_code)
 
 
 @click.command("articles")

@@ -168,7 +168,7 @@ class Store:
                     for i, a in enumerate(analyzed.attributions)
                 ],
             )
-            self.set_state("links_stale", "1", commit=False)
+            self.set_state("links_stale", "1")
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if self.conn.in_transaction:
@@ -176,7 +176,8 @@ class Store:
             raise StoreError(f"{self.path}: could not store {key}: {exc}") from exc
         return True
 
-    def set_state(self, name: str, value: str, *, commit: bool = True) -> None:
+    def set_state(self, name: str, value: str) -> None:
+        """Record a value in ``state`` (inside the caller's transaction, if any)."""
         self.conn.execute(
             "INSERT INTO state (name, value) VALUES (?, ?) "
             "ON CONFLICT(name) DO UPDATE SET value = excluded.value",
@@ -212,7 +213,7 @@ class Store:
                     "VALUES (?, ?, ?)",
                     [(cid, s, i) for s, i in members],
                 )
-            self.set_state("links_stale", "0", commit=False)
+            self.set_state("links_stale", "0")
 
     def _tx(self) -> _Transaction:
         return _Transaction(self)
