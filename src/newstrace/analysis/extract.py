@@ -227,7 +227,10 @@ def _content_children(v: Token, info: CueInfo) -> tuple[list[Token], list[int]]:
         return _call_content(v)
     clause = [c for c in v.children if c.dep_ == "ccomp"]
     if clause:
-        heads = clause[:1]
+        # "wrote that Malia and Sasha, aged 16 and 13, should ...": the parser may split one
+        # clause into several; those on the same side of the cue are one content.
+        side = clause[0].i < v.i
+        heads = [c for c in clause if (c.i < v.i) == side]
         # "said that X, but that Y": the second clause is parsed as a conjunct of "said".
         for c in v.children:
             if c.dep_ == "conj" and c.i > clause[0].i:
@@ -417,6 +420,19 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
         src_frags = _frags(doc, _np_ranges(doc, source, source_cut))
         if src_frags is None:
             source = None
+    # "wrote what she thought they should have done: “Rise to the occasion ...”": the quote
+    # announced by a colon right after the content is part of it.
+    if content_ranges and not direct:
+        end = content_ranges[-1][1]
+        if end < len(doc) and doc[end].text == ":":
+            after = doc[end].idx + 1
+            q = next(
+                (q for q in quotes if q[0] >= after and not doc.text[after : q[0]].strip()), None
+            )
+            if q is not None:
+                qs = doc.char_span(q[0], q[1], alignment_mode="expand")
+                if qs is not None:
+                    content_ranges.append((qs.start, qs.end))
     content = _frags(doc, content_ranges)
     # Content must not swallow the cue or the source (a misparse): drop those hits.
     if content is None or _overlaps(content, _frags(doc, [(cue_s, cue_e)])):
@@ -533,14 +549,19 @@ def _cite_hit(doc: Doc, v: Token, head_hit: Hit | None) -> Hit | None:
     return hit
 
 
-def _according_hit(doc: Doc, t: Token) -> Hit | None:
-    """ "According to the newspaper, the Taliban operation was led by ..." """
+def _according_source(t: Token) -> Token | None:
     to = next((c for c in t.children if c.lower_ == "to"), None)
     if to is None:
         return None
-    obj = next((c for c in to.children if c.dep_ == "pobj"), None)
+    return next((c for c in to.children if c.dep_ == "pobj"), None)
+
+
+def _according_hit(doc: Doc, t: Token) -> Hit | None:
+    """ "According to the newspaper, the Taliban operation was led by ..." """
+    obj = _according_source(t)
     if obj is None:
         return None
+    to = obj.head
     host = t.head
     if host is t or host.pos_ not in ("VERB", "AUX"):
         host = t.sent.root
@@ -610,14 +631,13 @@ def find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
     hits: list[Hit] = []
     by_cue: dict[int, Hit] = {}
     cites: list[Token] = []
+    accordings: list[Token] = []
     for t in doc:
         if t.is_space or t.is_punct or (skip and _inside(skip, t.idx)):
             continue
         lemma = t.lemma_.lower()
         if t.lower_ == "according" and t.dep_ in ("prep", "advcl", "advmod"):
-            h = _according_hit(doc, t)
-            if h:
-                hits.append(h)
+            accordings.append(t)
             continue
         if t.pos_ == "VERB":
             info = verb_cue(lemma)
@@ -640,6 +660,16 @@ def find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
                 h = _noun_hit(doc, t, info)
                 if h:
                     hits.append(h)
+    for t in accordings:
+        said = by_cue.get(t.head.i)
+        obj = _according_source(t)
+        if said is not None and obj is not None and said.relay is None:
+            # "..., said Trump in an interview, according to TIME": TIME relays Trump.
+            said.relay = _frags(doc, _np_ranges(doc, obj))
+            said.relay_i = obj.i
+        h = _according_hit(doc, t)
+        if h:
+            hits.append(h)
     for c in cites:
         head_hit = by_cue.get(c.head.i)
         if head_hit is None and c.dep_ not in ("advcl", "xcomp", "conj"):

@@ -295,14 +295,27 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
         else []
     )
     for k in sorted(sources, key=lambda k: hits[k].start):
-        p = parents[k]
         src = sources[k]
-        if (
-            p is not None
-            and p in sources
-            and src.span.text.lower() in _FIRST
-            and any(q0 <= src.span.start < q1 for q0, q1 in quotes)
-        ):
+        if src.span.text.lower() not in _FIRST:
+            continue
+        q = next(((q0, q1) for q0, q1 in quotes if q0 <= src.span.start < q1), None)
+        if q is None:
+            continue
+        # The speaker of the quote: a hit whose content holds the quote, not one relaying it
+        # from outside ("said Trump, according to TIME").
+        speakers = [
+            o
+            for o, other in enumerate(hits)
+            if o in sources
+            and o != k
+            and other.content
+            and any(s <= q[0] + 1 and q[1] - 1 <= e for s, e in other.content)
+            and other.cue
+            and not (q[0] <= other.cue[0][0] < q[1])
+        ]
+        speakers.sort(key=lambda o: (not hits[o].direct, o != parents[k]))
+        p = speakers[0] if speakers else parents[k]
+        if p is not None and p in sources:
             outer = sources[p]
             sources[k] = replace(
                 src, resolved=outer.resolved, type=outer.type, anonymous=outer.anonymous

@@ -577,6 +577,12 @@ class SourceResolver:
         ent = None
         if head is not None:
             ent = next((e for e in self.ents if e.start <= head.i < e.end), None)
+            if ent is None:
+                # "the aide, Elizabeth Lauten, 31": the appositive names the source.
+                for c in head.children:
+                    if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+                        ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
+                        break
         # Media: the outlet table, on the head entity or the whole phrase.
         for cand in ([ent.text] if ent is not None else []) + [text, _strip_det(text)]:
             outlet = canonical_outlet(cand)
