@@ -335,3 +335,30 @@ def test_first_person_inside_a_quote_is_the_speaker(analyzer: Analyzer) -> None:
     res = run(analyzer, text)
     inner = next(a for a in res.attributions if a.cue is not None and a.cue.text == "think")
     assert inner.source is not None and inner.source.resolved == "John Smith"
+
+
+def test_according_to_on_a_cue_relays_the_speaker(analyzer: Analyzer) -> None:
+    text = (
+        '"I want to see the birth certificate," said Trump in an interview, according to '
+        'Reuters. "How come his own family does not know which hospital he was born in?"\n'
+    )
+    res = run(analyzer, text)
+    a = by_content(res, "birth certificate")
+    assert a.source is not None and a.source.resolved == "Trump"
+    assert a.via == ("Reuters",)
+    assert a.content is not None and len(a.content.fragments) == 2  # the next quote continues
+
+
+def test_colon_announced_quote_joins_the_content(analyzer: Analyzer) -> None:
+    text = "Ms. Lauten wrote what the daughters should have done: “Rise to the occasion.”\n"
+    a = by_content(run(analyzer, text), "Rise to the occasion")
+    assert a.cue is not None and a.cue.text == "wrote"
+
+
+def test_rule_hits_are_cached_on_the_doc(analyzer: Analyzer) -> None:
+    from newstrace.analysis.extract import find_hits
+
+    doc = analyzer.nlp("The minister said the talks had failed.\n")
+    first = find_hits(doc)
+    assert first and find_hits(doc) == first
+    assert find_hits(doc, [(0, 40)]) == []

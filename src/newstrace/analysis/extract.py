@@ -621,12 +621,27 @@ def _inside(ranges: Sequence[tuple[int, int]], pos: int) -> bool:
     return any(s <= pos < e for s, e in ranges)
 
 
+_CACHE_KEY = "newstrace.rule_hits"
+
+
 def find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
     """Every attribution the rules find in ``doc``, in text order.
 
-    ``skip``: character ranges that are not prose (captions, related-article lines); cues
-    inside them are ignored.
+    ``skip``: character ranges that are not prose (captions, related-article lines); hits
+    whose cue is inside them are dropped. The result is kept on the Doc (``user_data``): the
+    tagger reads the rules as features, and the pipeline merges them, from one run.
+    Callers must not mutate the hits (``merge_hits`` copies them).
     """
+    cached = doc.user_data.get(_CACHE_KEY)
+    if cached is None:
+        cached = _find_hits(doc)
+        doc.user_data[_CACHE_KEY] = cached
+    if not skip:
+        return list(cached)
+    return [h for h in cached if not (h.cue and _inside(skip, h.cue[0][0]))]
+
+
+def _find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
     quotes = find_quotes(doc.text)
     hits: list[Hit] = []
     by_cue: dict[int, Hit] = {}
