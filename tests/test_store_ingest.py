@@ -71,6 +71,13 @@ def test_interrupted_ingest_keeps_finished_articles_and_resumes(tmp_path: Path) 
     with open_store(db) as store:
         assert store.count() == 3
         assert store.state("links_stale") == "1"
+    with open_store(db) as store:  # reading an unlinked store links it first
+        from newstrace.linking.query import ensure_linked, stories
+
+        ensure_linked(store)
+        assert sum(len(s["articles"]) for s in stories(store)) == 3
+        assert store.state("links_stale") == "0"
+        store.set_state("links_stale", "1")
     resumed = FakeAnalyzer()
     s = ingest(["x"], db, lambda: resumed, reader=reader(articles()))
     assert (s.stored, s.skipped) == (len(PARAS) - 3, 3)

@@ -10,7 +10,7 @@ import click
 
 from newstrace import settings
 from newstrace.errors import InputError, NewstraceError
-from newstrace.linking.query import find_claim, stories
+from newstrace.linking.query import ensure_linked, find_claim, stories
 from newstrace.model import Article, Failure
 from newstrace.store import open_store
 
@@ -124,6 +124,7 @@ def articles_cmd(db: str, fmt: str) -> None:
     """List the stored articles: id, path, title, publisher, date."""
     try:
         with open_store(db) as store:
+            ensure_linked(store)
             records = [a.to_json() for a in store.articles()]
     except NewstraceError as exc:
         _fail(exc)
@@ -158,6 +159,7 @@ def stories_cmd(db: str, fmt: str) -> None:
     """One record per story: its articles (with copies marked) and its claims."""
     try:
         with open_store(db) as store:
+            ensure_linked(store)
             records = stories(store)
     except NewstraceError as exc:
         _fail(exc)
@@ -199,6 +201,7 @@ def trace_cmd(claim: str, db: str, fmt: str) -> None:
     """Provenance of a claim (its id, or words from it): origin, relays, backers, disputers."""
     try:
         with open_store(db) as store:
+            ensure_linked(store)
             record = find_claim(store, claim)
     except NewstraceError as exc:
         _fail(exc)

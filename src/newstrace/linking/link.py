@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import gc
 import hashlib
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from newstrace.linking.claims import AttrRef, group_claims
 from newstrace.linking.provenance import ArticleInfo, norm, provenance
@@ -62,25 +64,34 @@ def link_store(store: Store) -> LinkSummary:
 
 def _link(store: Store) -> LinkSummary:
     infos: list[ArticleInfo] = []
-    for row, rec in _stream(store):
-        infos.append(
-            ArticleInfo(
-                seq=row.seq,
-                key=row.key,
-                id=row.id,
-                path=row.path,
-                title=row.title,
-                publisher=row.publisher,
-                published=row.published,
-                agencies=row.agencies,
-                attributions=rec.attributions,
+    media: set[str] = set()
+
+    def first_pass() -> Iterator[CopyInput]:
+        # One pass fills the light article list, the names of media, and the copy signatures;
+        # attributions are not kept (claims reload them one story at a time).
+        for row, rec in _stream(store):
+            infos.append(
+                ArticleInfo(
+                    seq=row.seq,
+                    key=row.key,
+                    id=row.id,
+                    path=row.path,
+                    title=row.title,
+                    publisher=row.publisher,
+                    published=row.published,
+                    agencies=row.agencies,
+                )
             )
-        )
-    n = len(infos)
+            media.update(norm(x) for x in (row.publisher, *row.agencies) if x)
+            for a in rec.attributions:
+                media.update(norm(v) for v in a.via)
+                if a.source and a.source.type == "media":
+                    media.add(norm(a.source.resolved))
+            yield CopyInput(rec.text, row.published, row.agencies)
+
     # 1. copies
-    sigs = signatures(
-        CopyInput(rec.text, row.published, row.agencies) for row, rec in _stream(store)
-    )
+    sigs = signatures(first_pass())
+    n = len(infos)
     copies = resolve_copies(sigs, [i.published for i in infos], [i.agencies for i in infos])
     del sigs
     for i, c in enumerate(copies):
@@ -93,52 +104,57 @@ def _link(store: Store) -> LinkSummary:
     for i, c in enumerate(copies):
         if c is not None:
             labels[i] = labels[c]
-    members: dict[int, list[str]] = {}
+    members: dict[int, list[int]] = defaultdict(list)
     for i, lab in enumerate(labels):
-        members.setdefault(lab, []).append(infos[i].key)
-    story_ids = {lab: _story_id(keys) for lab, keys in members.items()}
-    for i, lab in enumerate(labels):
-        infos[i].story = story_ids[lab]
-    key_of = {info.id: info.key for info in infos}
+        members[lab].append(i)
+    for idxs in members.values():
+        sid = _story_id([infos[i].key for i in idxs])
+        for i in idxs:
+            infos[i].story = sid
     store.replace_links(
-        (info.seq, key_of.get(info.copy_of) if info.copy_of else None, info.story) for info in infos
+        (info.seq, infos[c].key if c is not None else None, info.story)
+        for info, c in zip(infos, copies, strict=True)
     )
-    # 3. claims, within stories
-    refs = [
-        AttrRef(article=i, idx=k, group=info.story or "", attribution=a)
-        for i, info in enumerate(infos)
-        for k, a in enumerate(info.attributions)
-        if a.content is not None or a.stance != "assert"
-    ]
-    media = (
-        frozenset(norm(x) for info in infos for x in (info.publisher, *info.agencies) if x)
-        | frozenset(
-            norm(a.source.resolved)
-            for info in infos
-            for a in info.attributions
-            if a.source and a.source.type == "media"
-        )
-        | frozenset(norm(v) for info in infos for a in info.attributions for v in a.via)
+    # 3. claims, one story at a time (memory: the largest story's attributions)
+    counter = [0]
+    store.replace_claims(_claims(store, infos, members.values(), frozenset(media), counter))
+    return LinkSummary(
+        articles=n,
+        copies=sum(1 for c in copies if c is not None),
+        stories=len(members),
+        claims=counter[0],
     )
-    claims = []
-    for group in group_claims(refs):
-        first = refs[group[0]]
-        info = infos[first.article]
-        cid = _claim_id(info.story or "", info.key, first.idx)
-        record = provenance(cid, [refs[g] for g in group], infos, media)
-        claims.append(
-            (
+
+
+def _claims(
+    store: Store,
+    infos: list[ArticleInfo],
+    stories: Iterable[list[int]],
+    media: frozenset[str],
+    counter: list[int],
+) -> Iterator[tuple[str, str | None, str, dict[str, Any], list[tuple[int, int]]]]:
+    for idxs in stories:
+        for i in idxs:
+            rec = store.get_seq(infos[i].seq)
+            infos[i].attributions = rec.attributions if rec else []
+        refs = [
+            AttrRef(article=i, idx=k, group=infos[i].story or "", attribution=a)
+            for i in idxs
+            for k, a in enumerate(infos[i].attributions)
+            if a.content is not None or a.stance != "assert"
+        ]
+        for group in group_claims(refs):
+            first = refs[group[0]]
+            info = infos[first.article]
+            cid = _claim_id(info.story or "", info.key, first.idx)
+            record = provenance(cid, [refs[g] for g in group], infos, media)
+            counter[0] += 1
+            yield (
                 cid,
                 info.story,
                 record["text"],
                 record,
                 [(infos[refs[g].article].seq, refs[g].idx) for g in group],
             )
-        )
-    store.replace_claims(claims)
-    return LinkSummary(
-        articles=n,
-        copies=sum(1 for c in copies if c is not None),
-        stories=len(members),
-        claims=len(claims),
-    )
+        for i in idxs:
+            infos[i].attributions = []

@@ -6,10 +6,17 @@ from collections import defaultdict
 from typing import Any
 
 from newstrace.linking.claims import stems
+from newstrace.linking.link import link_store
 from newstrace.store import Store, StoredArticle
 
 # A claim summary in ``stories`` is the trace record without its long lists.
 _SUMMARY_KEYS = ("claim", "text", "independent_sources", "disputers", "attributions")
+
+
+def ensure_linked(store: Store) -> None:
+    """Link the store if articles were added since the last linking (an interrupted ingest)."""
+    if store.state("links_stale") == "1":
+        link_store(store)
 
 
 def stories(store: Store) -> list[dict[str, Any]]:
