@@ -111,6 +111,18 @@ def _ranges(
     """Token ranges of ``head``'s subtree minus the subtrees of ``cut``, trimmed."""
     lo, hi = head.left_edge.i, head.right_edge.i + 1
     holes = sorted((c.left_edge.i, c.right_edge.i + 1) for c in cut if lo <= c.i < hi)
+    inside = {t.i for t in head.subtree}
+    if len(inside) != hi - lo:
+        # A non-projective tree ("which he said were at his side": "which" hangs on "were"
+        # across the cue): the tokens between that are not in the subtree are holes too.
+        gap_start = None
+        for k in range(lo, hi + 1):
+            if k < hi and k not in inside:
+                gap_start = k if gap_start is None else gap_start
+            elif gap_start is not None:
+                holes.append((gap_start, k))
+                gap_start = None
+        holes.sort()
     pieces: list[tuple[int, int]] = []
     at = lo
     for hs, he in holes:
@@ -206,6 +218,8 @@ def _subject(v: Token, depth: int = 0) -> Token | None:
                     return g
     if depth > 3 or v.head is v:
         return None
+    if v.dep_ == "pcomp" and v.head.head.pos_ in ("VERB", "AUX"):
+        return _subject(v.head.head, depth + 1)  # "began by saying", "apologized for saying"
     # "announced X and said Y": conjoined verbs share the subject; "wants to say", "went on to
     # say" (xcomp) and "..., saying that" (participle adverbial) speak for the head's subject.
     if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
@@ -380,6 +394,19 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
         # "said that X, but that Y": one stretch, the joining "but" included.
         content_ranges = [(min(r[0] for r in content_ranges), max(r[1] for r in content_ranges))]
     direct = False
+    if not content_ranges and info.kind in ("speech", "writing") and v.dep_ == "ROOT":
+        # "Trump Could Address Clean Energy, Lindsey Graham Says": the content, misread as an
+        # adverbial clause, stands before the speaker, closed by a comma.
+        before = [
+            c
+            for c in v.children
+            if c.dep_ in ("advcl", "parataxis", "dep")
+            and c.i < v.i
+            and c.right_edge.i + 1 < len(doc)
+            and doc[c.right_edge.i + 1].text == ","
+        ]
+        if before:
+            content_ranges = _ranges(doc, before[0], keep_quotes=True)
     if not content_ranges and v.dep_ == "parataxis" and v.head.pos_ in ("VERB", "AUX"):
         # "The deal, he said, is dead": the content is the host clause around the cue.
         content_ranges = _ranges(doc, v.head, cut=[v], keep_quotes=True)
