@@ -105,3 +105,10 @@ def test_trace_unknown_claim_fails(db: Path) -> None:
     res = CliRunner().invoke(cli, ["trace", "zebra migration patterns", "--db", str(db)])
     assert res.exit_code == 1
     assert "no claim matches" in res.stderr
+
+
+def test_reading_a_missing_database_is_an_error(tmp_path: Path) -> None:
+    res = CliRunner().invoke(cli, ["stories", "--db", str(tmp_path / "nope.db")])
+    assert res.exit_code == 4  # StoreError
+    assert "no such database" in res.stderr
+    assert not (tmp_path / "nope.db").exists()

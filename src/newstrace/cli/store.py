@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from newstrace import settings
-from newstrace.errors import InputError, NewstraceError
+from newstrace.errors import InputError, NewstraceError, StoreError
 from newstrace.linking.query import ensure_linked, find_claim, stories
 from newstrace.model import Article, Failure
-from newstrace.store import open_store
+from newstrace.store import Store, open_store
 
 FORMATS = ("text", "json", "jsonl")
 
@@ -41,6 +42,15 @@ def _format_option(choices: tuple[str, ...] = FORMATS) -> Any:
         show_default=True,
         help="text for people; json / jsonl for machines.",
     )
+
+
+def _open_existing(db: str) -> Store:
+    """Open a store for reading: a missing file is an error, not a new empty database."""
+    if db != ":memory:" and not Path(db).exists():
+        raise StoreError(
+            f"{db}: no such database", hint="run `newstrace ingest PATH... --db FILE` first"
+        )
+    return open_store(db)
 
 
 def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
@@ -123,7 +133,7 @@ def ingest_cmd(
 def articles_cmd(db: str, fmt: str) -> None:
     """List the stored articles: id, path, title, publisher, date."""
     try:
-        with open_store(db) as store:
+        with _open_existing(db) as store:
             ensure_linked(store)
             records = [a.to_json() for a in store.articles()]
     except NewstraceError as exc:
@@ -158,7 +168,7 @@ def _story_text(r: dict[str, Any]) -> str:
 def stories_cmd(db: str, fmt: str) -> None:
     """One record per story: its articles (with copies marked) and its claims."""
     try:
-        with open_store(db) as store:
+        with _open_existing(db) as store:
             ensure_linked(store)
             records = stories(store)
     except NewstraceError as exc:
@@ -200,7 +210,7 @@ def _trace_text(r: dict[str, Any]) -> str:
 def trace_cmd(claim: str, db: str, fmt: str) -> None:
     """Provenance of a claim (its id, or words from it): origin, relays, backers, disputers."""
     try:
-        with open_store(db) as store:
+        with _open_existing(db) as store:
             ensure_linked(store)
             record = find_claim(store, claim)
     except NewstraceError as exc:

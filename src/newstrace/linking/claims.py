@@ -27,6 +27,9 @@ from newstrace.model import Attribution
 # bounty story share 6-10 stems; unrelated quotes in one story share 1-3).
 MIN_OVERLAP = 0.5
 MIN_SHARED = 4
+# ... and of the larger content too: a short phrase inside a long quote is not the same claim
+# (without this, union-find chains a poll figure, an expert's view and a candidate's promise).
+MIN_OVERLAP_LARGE = 0.25
 # Stems in more than this many attributions of one story are too common to index on.
 MAX_POSTING = 200
 
@@ -126,7 +129,8 @@ def group_claims(refs: Sequence[AttrRef]) -> list[list[int]]:
                 if len(post) <= MAX_POSTING:
                     shared.update(j for j in post if j > i)
             for j, c in shared.items():
-                if c >= MIN_SHARED and c / min(len(feats[i]), len(feats[j])) >= MIN_OVERLAP:
+                small, large = sorted((len(feats[i]), len(feats[j])))
+                if c >= MIN_SHARED and c / small >= MIN_OVERLAP and c / large >= MIN_OVERLAP_LARGE:
                     union(i, j)
     # Reactions that do not restate the proposition join their article's main claim.
     claim_size = Counter(find(i) for i in range(len(refs)))

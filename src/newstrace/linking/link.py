@@ -84,7 +84,7 @@ def _link(store: Store) -> LinkSummary:
             )
             media.update(norm(x) for x in (row.publisher, *row.agencies) if x)
             for a in rec.attributions:
-                media.update(norm(v) for v in a.via)
+                # via names are not all media (a spokesman relaying his officials is a person)
                 if a.source and a.source.type == "media":
                     media.add(norm(a.source.resolved))
             yield CopyInput(rec.text, row.published, row.agencies)
