@@ -30,7 +30,7 @@ def main() -> int:
     ap.add_argument("basil_dir", nargs="?", default=str(SHARED / "data/basil-dev"))
     ap.add_argument("--preds", default=None)
     args = ap.parse_args()
-    res = basil.run(args.basil_dir)
+    res = basil.run(args.basil_dir, predictions=True)
     if args.preds:
         with open(args.preds, "w", encoding="utf-8") as f:
             for p in res["predictions"]:

@@ -66,8 +66,13 @@ def predict(items: Iterable[dict[str, Any]], threshold: float = THRESHOLD) -> di
     return {it["id"]: items[lab]["id"] for it, lab in zip(items, labels, strict=True)}
 
 
-def run(basil_dir: str | Path, threshold: float = THRESHOLD) -> dict[str, Any]:
-    """Score story linking on ``basil_dir``; also per year (each year linked on its own)."""
+def run(
+    basil_dir: str | Path, threshold: float = THRESHOLD, predictions: bool = False
+) -> dict[str, Any]:
+    """Score story linking on ``basil_dir``; also per year (each year linked on its own).
+
+    With ``predictions``, the result also holds ``predictions``: [{"id", "story"}], the lines
+    ``shared/tools/basil_score.py`` reads."""
     items = load(basil_dir)
     gold = {it["id"]: it["gold"] for it in items}
     pred = predict(items, threshold)
@@ -80,5 +85,6 @@ def run(basil_dir: str | Path, threshold: float = THRESHOLD) -> dict[str, Any]:
             pairwise({it["id"]: it["gold"] for it in sub}, predict(sub, threshold))["f1"], 4
         )
     result["per_year_f1"] = years
-    result["predictions"] = [{"id": k, "story": v} for k, v in pred.items()]
+    if predictions:
+        result["predictions"] = [{"id": k, "story": v} for k, v in pred.items()]
     return result
