@@ -36,7 +36,7 @@ def test_lexicon_entries_are_well_formed() -> None:
         for lemma, info in table.items():
             assert lemma == lemma.lower() and " " not in lemma
             assert info.kind in KINDS, lemma
-            assert set(info.flags) <= set("crn"), lemma
+            assert set(info.flags) <= set("crnp"), lemma
     assert VERB_CUES["deny"].stance == "deny"
     assert VERB_CUES["scoff"].stance == "dismiss"
     assert VERB_CUES["tweet"].channel == "twitter"

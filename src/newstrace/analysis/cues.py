@@ -7,8 +7,9 @@ stance  assert | deny | dismiss | confirm | accuse | question | warn | promise |
         criticize | praise | support | oppose
 channel a channel the word itself implies ("tweeted" is on Twitter), else None
 flags   "c": fires only with a clause or a quote as content (ambiguous verbs: "added sugar",
-        "found a wallet", "noted author"); "r": a direct object is the recipient, not the
-        content ("told reporters", "warned him"); "n": never takes a bare object as content.
+        "found a wallet", "pointed the gun"); "r": a direct object is the recipient, not the
+        content ("told reporters", "warned him"); "n": never takes a bare object as content;
+        "p": a plain reporting verb whose content may follow "about"/"of" ("spoke of").
 
 The groups follow the PolNeAR annotation guidelines (Newell et al. 2018: statements, denials,
 beliefs, intentions and desires, decrees, witnessing of facts, support and stance, evidence
@@ -56,7 +57,20 @@ VERB_CUES |= _group(
 )
 # Verbs ambiguous outside reporting ("added sugar", "noted author", "told a story" is fine,
 # but "pointed the gun"): they count only with a clause or quote.
-VERB_CUES |= _group("speech", "assert", "add note point continue observe", flags="c")
+VERB_CUES |= _group("speech", "assert", "add point continue observe", flags="c")
+# Less frequent reporting verbs seen as PolNeAR train cues ("noted the clot's existence",
+# "likened him to", "detailed his plan", "echoed the claim", "labeled it").
+VERB_CUES |= _group(
+    "speech",
+    "assert",
+    "note discuss detail outline echo liken label reference chant sing "
+    "highlight emphasise underscore characterize characterise portray",
+)
+# "talked about", "spoke of", "complained about": the content follows the preposition.
+VERB_CUES |= _group("speech", "assert", "talk speak complain", flags="p")
+# Decrees (guidelines p.4): a ruling, an order, an appointment made by statement.
+VERB_CUES |= _group("speech", "assert", "rule order decree", flags="c")
+VERB_CUES |= _group("speech", "urge", "encourage", flags="r")
 # Verbs whose object is the hearer: "told reporters that ..." – the content is the clause.
 VERB_CUES |= _group("speech", "assert", "tell inform assure remind brief notify", flags="r")
 VERB_CUES |= _group("speech", "confirm", "confirm agree affirm corroborate verify", flags="")

@@ -72,10 +72,7 @@ _VERB_GROUP = ("aux", "auxpass", "neg", "prt")
 # "warned of ...", "accused ... of ...", "blamed ... for ...", "criticized ... over ...".
 # "on" is left out: with reporting verbs it is nearly always a date ("said on Friday").
 _CONTENT_PREPS = frozenset({"at", "about", "of", "against", "for", "over"})
-_REL_PRONOUNS = frozenset({"who", "which", "that", "whom"})
 _TIME_ENTS = frozenset({"DATE", "TIME"})
-_SAYING = frozenset({"say", "tell", "add", "write", "state", "claim", "warn", "deny", "insist"})
-_EDGE_PUNCT = frozenset(",.;:!?-–—()[]")
 # Verbs that can introduce a quote next to them; participles on nouns ("accusations,
 # published by the newspaper") cannot.
 _MAIN_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl"})
@@ -267,10 +264,11 @@ def _content_children(v: Token, info: CueInfo) -> tuple[list[Token], list[int]]:
         return heads + xcomp[:1], []
     dobj = [c for c in v.children if c.dep_ in ("dobj", "attr")]
     for c in v.children:
+        plain = info.kind == "speech" and info.stance == "assert"
         if (
             c.dep_ == "prep"
             and c.lower_ in _CONTENT_PREPS
-            and not (info.kind == "speech" and info.stance == "assert" and c.lower_ != "about")
+            and (not plain or c.lower_ == "about" or ("p" in info.flags and c.lower_ == "of"))
         ):
             obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
             if not obj or obj[0].ent_type_ in _TIME_ENTS:
