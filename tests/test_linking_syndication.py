@@ -45,6 +45,7 @@ def test_short_texts_and_different_articles_are_not_copies() -> None:
     assert copy_of([CopyInput("Trump said.", None), CopyInput("Trump said.", None)]) == [None, None]
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not SHARED.exists(), reason="needs ../shared (PolNeAR, BASIL)")
 def test_small_syndication_benchmark() -> None:
     sys.path.insert(0, str(ROOT / "benchmarks"))
