@@ -36,7 +36,7 @@ def test_lexicon_entries_are_well_formed() -> None:
         for lemma, info in table.items():
             assert lemma == lemma.lower() and " " not in lemma
             assert info.kind in KINDS, lemma
-            assert set(info.flags) <= set("crnp"), lemma
+            assert set(info.flags) <= set("crnptq"), lemma
     assert VERB_CUES["deny"].stance == "deny"
     assert VERB_CUES["scoff"].stance == "dismiss"
     assert VERB_CUES["tweet"].channel == "twitter"
@@ -230,6 +230,23 @@ def test_merge_adds_separate_and_nested_rule_hits() -> None:
     flat = merge_hits(tagger, [nested, separate], keep_nested=False)
     assert [h.cue for h in flat] == [((10, 14),), ((106, 110),)]
     assert [h.cue for h in outermost(merged)] == [((10, 14),), ((106, 110),)]
+
+
+def test_merge_takes_relay_structure_from_the_rules() -> None:
+    # "The newspaper, citing anonymous officials, said that ...": PolNeAR-style the tagger
+    # makes the officials the content of "citing"; the rules make them its relayed source.
+    tagger = [_hit((0, 13), (15, 21), (22, 41), "tagger")]
+    rule = _hit((22, 41), (15, 21), (53, 90), "rule")
+    rule.relay = ((0, 13),)
+    merged = merge_hits(tagger, [rule])
+    assert merged[0].source == ((22, 41),) and merged[0].content == ((53, 90),)
+    assert merged[0].relay == ((0, 13),)
+
+
+def test_merge_takes_a_discontinuous_rule_content_that_holds_the_taggers() -> None:
+    tagger = [_hit((60, 77), (20, 50), (0, 6), "tagger")]
+    rule = Hit(source=((60, 77),), cue=((20, 50),), content=((0, 6), (78, 120)), origin="rule")
+    assert merge_hits(tagger, [rule])[0].content == ((0, 6), (78, 120))
 
 
 def test_candidate_round_trip() -> None:

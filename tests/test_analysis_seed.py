@@ -187,7 +187,7 @@ def test_us_intelligence_relayed_by_the_nyt(seed: AnalyzedArticle) -> None:
     assert a.source is not None and a.source.resolved == "U.S. intelligence"
     assert a.via == (NYT,)
     reported = find(seed, "U.S. intelligence has concluded", "New York Times")
-    assert reported.cue is not None and reported.cue.text == "reported"
+    assert reported.cue is not None and reported.cue.text.startswith("reported")
 
 
 def test_kremlin_spokesman_quoted_by_the_nyt(seed: AnalyzedArticle) -> None:
@@ -209,4 +209,4 @@ def test_outermost_view_drops_nested_attributions(seed: AnalyzedArticle) -> None
     top = outermost_attributions(seed.attributions)
     assert 0 < len(top) < len(seed.attributions)
     assert not any(a.cue is not None and a.cue.text == "has concluded" for a in top)
-    assert any(a.cue is not None and a.cue.text == "reported" for a in top)
+    assert any(a.cue is not None and a.cue.text.startswith("reported") for a in top)

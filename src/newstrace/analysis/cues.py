@@ -9,7 +9,9 @@ channel a channel the word itself implies ("tweeted" is on Twitter), else None
 flags   "c": fires only with a clause or a quote as content (ambiguous verbs: "added sugar",
         "found a wallet", "pointed the gun"); "r": a direct object is the recipient, not the
         content ("told reporters", "warned him"); "n": never takes a bare object as content;
-        "p": a plain reporting verb whose content may follow "about"/"of" ("spoke of").
+        "p": a plain reporting verb whose content may follow "about"/"of" ("spoke of");
+        "t": the content follows "to" ("referring to the tapes");
+        "q": fires only next to a quote.
 
 The groups follow the PolNeAR annotation guidelines (Newell et al. 2018: statements, denials,
 beliefs, intentions and desires, decrees, witnessing of facts, support and stance, evidence
@@ -57,7 +59,7 @@ VERB_CUES |= _group(
 )
 # Verbs ambiguous outside reporting ("added sugar", "noted author", "told a story" is fine,
 # but "pointed the gun"): they count only with a clause or quote.
-VERB_CUES |= _group("speech", "assert", "add point continue observe", flags="c")
+VERB_CUES |= _group("speech", "assert", "add point observe", flags="c")
 # Less frequent reporting verbs seen as PolNeAR train cues ("noted the clot's existence",
 # "likened him to", "detailed his plan", "echoed the claim", "labeled it").
 VERB_CUES |= _group(
@@ -68,6 +70,9 @@ VERB_CUES |= _group(
 )
 # "talked about", "spoke of", "complained about": the content follows the preposition.
 VERB_CUES |= _group("speech", "assert", "talk speak complain", flags="p")
+VERB_CUES |= _group("speech", "assert", "refer", flags="t")
+# "“...,” the Texas governor continues": only next to a quote ("continues to rise" is not).
+VERB_CUES |= _group("speech", "assert", "continue", flags="q")
 # Decrees (guidelines p.4): a ruling, an order, an appointment made by statement.
 VERB_CUES |= _group("speech", "assert", "rule order decree", flags="c")
 VERB_CUES |= _group("speech", "urge", "encourage", flags="r")

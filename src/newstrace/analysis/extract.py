@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from spacy.tokens import Doc, Token
 
 from newstrace.analysis.candidates import Candidate, Fragments
-from newstrace.analysis.cues import CueInfo, noun_cue, verb_cue
+from newstrace.analysis.cues import CHANNEL_WORDS, CueInfo, noun_cue, verb_cue
 
 __all__ = [
     "Hit",
@@ -195,6 +195,17 @@ def _cue_ranges(doc: Doc, v: Token, extra: Iterable[int] = ()) -> tuple[int, int
     for c in v.children:
         if c.dep_ in _VERB_GROUP or (c.dep_ == "advmod" and c.i < v.i):
             group.update(t.i for t in c.subtree)
+        elif c.i > v.i and (
+            (c.dep_ == "npadvmod" and c.ent_type_ in _TIME_ENTS)
+            or (
+                c.dep_ == "prep"
+                and c.lower_ in ("in", "on", "during", "at")
+                and any(g.dep_ == "pobj" and g.lemma_.lower() in CHANNEL_WORDS for g in c.children)
+            )
+        ):
+            # PolNeAR's cue keeps the verb's when and how: "said Tuesday", "said in a
+            # statement", "wrote on Twitter" (annotated that way in train).
+            group.update(t.i for t in c.subtree)
     s = e = v.i
     while s - 1 in group:
         s -= 1
@@ -269,6 +280,7 @@ def _content_children(v: Token, info: CueInfo) -> tuple[list[Token], list[int]]:
             c.dep_ == "prep"
             and c.lower_ in _CONTENT_PREPS
             and (not plain or c.lower_ == "about" or ("p" in info.flags and c.lower_ == "of"))
+            or ("t" in info.flags and c.dep_ == "prep" and c.lower_ == "to")
         ):
             obj = [g for g in c.children if g.dep_ in ("pobj", "pcomp")]
             if not obj or obj[0].ent_type_ in _TIME_ENTS:
@@ -371,7 +383,7 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
         "describe",
     ):
         return None
-    heads, extra_cue = _content_children(v, info)
+    heads, extra_cue = _content_children(v, info) if "q" not in info.flags else ([], [])
     cue_s, cue_e = _cue_ranges(doc, v, extra_cue)
     if heads and all(h.dep_ == "nsubjpass" for h in heads):
         return None  # "Trump was briefed": the passive subject alone is the hearer, not content
@@ -427,7 +439,12 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
     source = _subject(v)
     source_cut: list[Token] = []
     relay: Token | None = None
-    if source is None and v.dep_ == "acl" and v.head.pos_ in ("NOUN", "PROPN"):
+    if (
+        source is None
+        and v.dep_ == "acl"
+        and v.head.pos_ in ("NOUN", "PROPN")
+        and info.kind in ("speech", "writing", "knowledge")
+    ):
         # "the report claiming that ...", "a Kremlin spokesman saying ...".
         source = v.head
         source_cut = [
@@ -871,7 +888,12 @@ def merge_hits(
 
     - a rule hit whose cue overlaps a tagger cue is the same attribution: the tagger's spans
       stand, the rule lends its structure (cue head, relay, channel, direct) and its source
-      when the tagger found none;
+      when the tagger found none. Two exceptions, where the rules know the structure better:
+      a relay ("The newspaper, citing anonymous officials, said": PolNeAR-style the tagger
+      makes the officials content of "citing"; the rules make them its source, relayed by
+      the newspaper) takes the rule's source and content; a rule content in more fragments
+      that holds the tagger's ("Russia has been accused ... of providing arms" where the
+      tagger kept "Russia") takes the rule's content;
     - a rule hit whose cue overlaps a tagger source is a misreading: dropped;
     - any other rule hit is added. With ``keep_nested`` (the default) that includes hits
       nested inside a tagger content ("U.S. intelligence has concluded ..., the Times
@@ -881,6 +903,10 @@ def merge_hits(
     for r in rules:
         twin = next((t for t in out if t.origin != "rule" and _overlaps(t.cue, r.cue)), None)
         if twin is not None:
+            if r.relay is not None and r.source is not None and r.content is not None:
+                twin.source, twin.source_i, twin.content = r.source, r.source_i, r.content
+            elif _extends(r.content, twin.content):
+                twin.content = r.content
             if twin.source is None and r.source is not None:
                 twin.source, twin.source_i = r.source, r.source_i
             if twin.relay is None:
@@ -897,6 +923,13 @@ def merge_hits(
         out.append(replace(r))
     out.sort(key=lambda h: h.start)
     return out
+
+
+def _extends(a: Fragments | None, b: Fragments | None) -> bool:
+    """``a`` has more fragments than ``b`` and covers every one of them."""
+    if not a or not b or len(a) <= len(b):
+        return False
+    return all(any(s <= bs and be <= e for s, e in a) for bs, be in b)
 
 
 def outermost(hits: Sequence[Hit]) -> list[Hit]:
