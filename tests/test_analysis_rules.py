@@ -249,6 +249,12 @@ def test_merge_takes_a_discontinuous_rule_content_that_holds_the_taggers() -> No
     assert merge_hits(tagger, [rule])[0].content == ((0, 6), (78, 120))
 
 
+def test_merge_fills_a_missing_tagger_content() -> None:
+    tagger = [Hit(source=((0, 5),), cue=((6, 10),), content=None, origin="tagger")]
+    rule = _hit((0, 5), (6, 10), (11, 30), "rule")
+    assert merge_hits(tagger, [rule])[0].content == ((11, 30),)
+
+
 def test_candidate_round_trip() -> None:
     h = _hit((0, 3), (4, 8), (9, 20), "rule")
     assert h.candidate() == Candidate(((0, 3),), ((4, 8),), ((9, 20),), "rule", 1.0)

@@ -893,7 +893,7 @@ def merge_hits(
       makes the officials content of "citing"; the rules make them its source, relayed by
       the newspaper) takes the rule's source and content; a rule content in more fragments
       that holds the tagger's ("Russia has been accused ... of providing arms" where the
-      tagger kept "Russia") takes the rule's content;
+      tagger kept "Russia"), or a tagger hit without content, takes the rule's content;
     - a rule hit whose cue overlaps a tagger source is a misreading: dropped;
     - any other rule hit is added. With ``keep_nested`` (the default) that includes hits
       nested inside a tagger content ("U.S. intelligence has concluded ..., the Times
@@ -905,7 +905,9 @@ def merge_hits(
         if twin is not None:
             if r.relay is not None and r.source is not None and r.content is not None:
                 twin.source, twin.source_i, twin.content = r.source, r.source_i, r.content
-            elif _extends(r.content, twin.content):
+            elif twin.content is None or _extends(r.content, twin.content):
+                # A tagger cue without content gets the rule's (+0.02 exact content F1 on
+                # PolNeAR dev; taking the rule's content for every twin gained less).
                 twin.content = r.content
             if twin.source is None and r.source is not None:
                 twin.source, twin.source_i = r.source, r.source_i
