@@ -138,6 +138,22 @@ def _frags(span: Span | None) -> Fragments | None:
     return span.fragments or ((span.start, span.end),)
 
 
+def outermost(cands: Sequence[Candidate]) -> list[Candidate]:
+    """Drop attributions whose cue lies inside another's content.
+
+    The analysis keeps nested attributions ("officials said, the Times reported") because
+    provenance needs them; PolNeAR annotates only the outermost (guidelines, "No nested
+    attributions"), so scoring the inner ones would count them as false positives.
+    """
+
+    def inside(cue: Fragments | None, content: Fragments | None) -> bool:
+        if not cue or not content:
+            return False
+        return any(s < ce and cs < e for s, e in cue for cs, ce in content)
+
+    return [c for c in cands if not any(o is not c and inside(c.cue, o.content) for o in cands)]
+
+
 def analyzer_predictor(spacy_model: str | None = None) -> Predict:
     """The whole analysis (rules + tagger + enrichment), as ``newstrace analyze`` runs it."""
     from newstrace import settings
@@ -147,7 +163,7 @@ def analyzer_predictor(spacy_model: str | None = None) -> Predict:
 
     def predict(stem: str, text: str) -> list[Candidate]:
         article = Article(path=f"{stem}.txt", text=text, meta=ArticleMeta())
-        return [
+        cands = [
             Candidate(
                 _frags(a.source.span if a.source else None),
                 _frags(a.cue),
@@ -156,6 +172,7 @@ def analyzer_predictor(spacy_model: str | None = None) -> Predict:
             )
             for a in analyzer.analyze_one(article).attributions
         ]
+        return outermost(cands)
 
     return predict
 

@@ -25,9 +25,10 @@ from newstrace.analysis.tagger.brat import label_runs
 MAX_CLIMB = 6
 # A content with no cue in its sentence joins a cue at most this many sentences away.
 MAX_SENT_GAP = 3
-STRICT = False
-STRICT_X = True
 QUOTES = {'"', "“", "”", "'", "‘", "’", "``", "''"}
+OPENING = {"“", "``"}
+CLOSING = {"”", "''"}
+STRAIGHT = {'"'}
 
 
 @dataclass
@@ -112,15 +113,31 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
             pending.append(r)
         else:
             contents[cue].append(r)
+    # Same sentence, no parse link: the nearest cue of the sentence.
+    cross: list[int] = []
     for r in pending:
         run = runs[r]
-        cue = None
         same = [c for c in cue_ids if runs[c].sent == run.sent]
         if same:
-            c = min(same, key=lambda c: _gap(runs[c], run))
-            if not STRICT or not contents[c] or (quoted[r] and all(quoted[k] for k in contents[c])):
-                cue = c
-        elif quoted[r] or not STRICT_X:
+            contents[min(same, key=lambda c: _gap(runs[c], run))].append(r)
+        elif quoted[r]:
+            cross.append(r)
+        else:
+            orphans.append(r)
+    # A quoted run with no cue in its sentence: first the cue of another run of the same
+    # quotation ('"A. B," she said' puts A with "said"), else the last cue before it, else
+    # the next one, within MAX_SENT_GAP sentences and the neighbouring paragraph.
+    region = quote_regions(doc)
+    cue_of_region: dict[int, int] = {}
+    for c in cue_ids:
+        for k in contents[c]:
+            q = region[runs[k].start]
+            if q >= 0:
+                cue_of_region.setdefault(q, c)
+    for r in cross:
+        run = runs[r]
+        cue = cue_of_region.get(region[run.start]) if region[run.start] >= 0 else None
+        if cue is None:
             before = [
                 c
                 for c in cue_ids
@@ -165,6 +182,25 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
     for r, run in enumerate(runs):
         if run.role == "source" and r not in used_sources:
             out.append(Candidate((run.chars(doc),), None, None, origin=origin, score=0.5))
+    return out
+
+
+def quote_regions(doc: Doc) -> list[int]:
+    """Per token, the index of the opening quote mark of the quotation it is in, else -1.
+
+    Quotations may run over sentences but not over paragraphs without a new opening mark.
+    """
+    out = [-1] * len(doc)
+    open_at = -1
+    for tok in doc:
+        t = tok.text
+        if t in OPENING or (t in STRAIGHT and open_at < 0):
+            open_at = tok.i
+            out[tok.i] = open_at
+            continue
+        out[tok.i] = open_at
+        if t in CLOSING or t in STRAIGHT or "\n" in t or "\n" in tok.whitespace_:
+            open_at = -1
     return out
 
 
