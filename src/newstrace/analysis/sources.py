@@ -490,6 +490,25 @@ class SourceResolver:
                 return found
         return self._describe(span, head)
 
+    def _only_person_nearby(self, cutoff: int) -> SpacySpan | None:
+        """The PERSON mentioned in the previous paragraph and this one before ``cutoff``,
+        when there is exactly one (by surname)."""
+        text = self.text
+        at = text.rfind("\n", 0, cutoff)  # end of the previous paragraph's line break
+        while at > 0 and text[at - 1] in "\n \t":
+            at -= 1
+        lo = text.rfind("\n", 0, max(at, 0)) + 1 if at > 0 else 0
+        found = [
+            e
+            for e in self.ents[: self._ent_at]
+            if e.label_ == "PERSON"
+            and lo <= e.start_char < cutoff
+            and e.text not in _PLATFORMS  # "on Twitter" is often tagged PERSON
+            and canonical_outlet(e.text) is None
+        ]
+        names = {e.text.split()[-1].lower() for e in found}
+        return found[-1] if len(names) == 1 else None
+
     def _pronoun(self, word: str, pos: int) -> _Speaker | None:
         recent = self.history[-8:]
         # Speakers of the main story first, those quoted inside others' words after.
@@ -516,13 +535,25 @@ class SourceResolver:
                 None,
             )
             cutoff = getattr(self, "_cutoff", pos)
+            only = self._only_person_nearby(cutoff)
+            if only is not None and (person is None or only.start_char > person.pos):
+                # One person named in the paragraph before (and this one up to here):
+                # "Enter Ms. Lauten — ... \n\n “...,” she wrote".
+                return self._describe(Span.of(self.text, only.start_char, only.end_char), only.root)
             e = self._last_entity(
-                cutoff, lambda e: e.label_ == "PERSON" and e.root.dep_ in ("nsubj", "nsubjpass")
+                cutoff,
+                lambda e: (
+                    e.label_ == "PERSON"
+                    and e.root.dep_ in ("nsubj", "nsubjpass")
+                    and e.text not in _PLATFORMS
+                ),
             )
             if person is not None and (e is None or e.start_char <= person.pos):
                 return person
             if e is None:
-                e = self._last_entity(cutoff, lambda e: e.label_ == "PERSON")
+                e = self._last_entity(
+                    cutoff, lambda e: e.label_ == "PERSON" and e.text not in _PLATFORMS
+                )
         else:
             if self.history:
                 return self.history[-1]
