@@ -16,33 +16,11 @@ __all__ = ["find_hedges", "hedges_in"]
 
 # One-word hedges, matched on the lower-cased token.
 _WORDS = frozenset(
-    {
-        "may",
-        "might",
-        "could",
-        "perhaps",
-        "possibly",
-        "possible",
-        "probably",
-        "probable",
-        "likely",
-        "unlikely",
-        "reportedly",
-        "allegedly",
-        "alleged",
-        "purported",
-        "purportedly",
-        "supposedly",
-        "apparently",
-        "apparent",
-        "suspected",
-        "presumably",
-        "seemingly",
-        "unconfirmed",
-        "unverified",
-        "rumored",
-        "rumoured",
-    }
+    (
+        "may might could perhaps possibly possible probably probable likely unlikely reportedly "
+        "allegedly alleged purported purportedly supposedly apparently apparent suspected "
+        "presumably seemingly unconfirmed unverified rumored rumoured"
+    ).split()
 )
 # Multi-word hedges: (first word, rest) on lower-cased tokens; the first word alone is not one.
 _PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
@@ -62,7 +40,6 @@ _PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
     "uncertain": (("whether",), ("if",)),
     "not": (("clear", "whether"), ("clear", "if"), ("known", "whether"), ("yet", "confirmed")),
     "under": (("suspicion",),),
-    "according": (),
 }
 
 

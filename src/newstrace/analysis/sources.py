@@ -71,282 +71,55 @@ def canonical_outlet(name: str) -> str | None:
     return _LOCAL_OUTLETS.get(name.lower().strip())
 
 
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
 # Heads that make a source a medium: "the newspaper said", "the daily reported".
-_MEDIA_HEADS = frozenset(
-    {
-        "newspaper",
-        "paper",
-        "daily",
-        "weekly",
-        "magazine",
-        "tabloid",
-        "outlet",
-        "broadcaster",
-        "network",
-        "channel",
-        "station",
-        "website",
-        "site",
-        "publication",
-        "newsroom",
-        "agency",
-    }
+_MEDIA_HEADS = _words(
+    "newspaper paper daily weekly magazine tabloid outlet broadcaster network channel station "
+    "website site publication newsroom agency"
 )
 # Heads that make a source the state: ministries, embassies, intelligence, the military.
-_GOV_HEADS = frozenset(
-    {
-        "government",
-        "administration",
-        "ministry",
-        "minister",
-        "embassy",
-        "ambassador",
-        "kremlin",
-        "pentagon",
-        "department",
-        "intelligence",
-        "military",
-        "army",
-        "navy",
-        "police",
-        "congress",
-        "senate",
-        "parliament",
-        "court",
-        "cabinet",
-        "regime",
-        "authorities",
-        "prosecutor",
-        "prosecutors",
-        "officials",
-        "official",
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "diplomat",
-        "diplomats",
-        "secretary",
-        "agencies",
-        "state",
-        "states",
-        "white",
-        "house",
-        "fbi",
-        "cia",
-        "nsa",
-        "commission",
-        "council",
-        "legislature",
-        "judge",
-    }
+_GOV_HEADS = _words(
+    "government administration ministry minister embassy ambassador kremlin pentagon "
+    "department intelligence military army navy police congress senate parliament court "
+    "cabinet regime authorities prosecutor prosecutors officials official spokesman "
+    "spokeswoman spokesperson diplomat diplomats secretary agencies state states white house "
+    "fbi cia nsa commission council legislature judge"
 )
 # Words in an organisation's name that mark it as a body of state.
-_GOV_NAME_WORDS = frozenset(
-    {
-        "ministry",
-        "embassy",
-        "kremlin",
-        "pentagon",
-        "department",
-        "white",
-        "fbi",
-        "cia",
-        "nsa",
-        "congress",
-        "senate",
-        "parliament",
-        "government",
-        "administration",
-        "court",
-        "police",
-        "army",
-        "navy",
-        "council",
-        "commission",
-        "intelligence",
-    }
+_GOV_NAME_WORDS = _words(
+    "ministry embassy kremlin pentagon department white fbi cia nsa congress senate "
+    "parliament government administration court police army navy council commission "
+    "intelligence"
 )
-_DOC_HEADS = frozenset(
-    {
-        "report",
-        "study",
-        "memo",
-        "letter",
-        "filing",
-        "document",
-        "documents",
-        "survey",
-        "poll",
-        "data",
-        "records",
-        "analysis",
-        "assessment",
-        "findings",
-        "complaint",
-        "lawsuit",
-        "indictment",
-        "statement",
-        "review",
-        "audit",
-        "book",
-        "article",
-        "story",
-        "tweet",
-        "post",
-        "email",
-        "emails",
-        "transcript",
-        "video",
-        "footage",
-        "investigation",
-        "research",
-        "paper",
-    }
+_DOC_HEADS = _words(
+    "report study memo letter filing document documents survey poll data records analysis "
+    "assessment findings complaint lawsuit indictment statement review audit book article "
+    "story tweet post email emails transcript video footage investigation research paper"
 )
-_ORG_HEADS = frozenset(
-    {
-        "company",
-        "campaign",
-        "group",
-        "party",
-        "committee",
-        "union",
-        "foundation",
-        "firm",
-        "organization",
-        "organisation",
-        "association",
-        "coalition",
-        "corporation",
-        "bank",
-        "university",
-        "institute",
-        "movement",
-        "team",
-        "spokespeople",
-    }
+_ORG_HEADS = _words(
+    "company campaign group party committee union foundation firm organization organisation "
+    "association coalition corporation bank university institute movement team spokespeople"
 )
-_PERSON_HEADS = frozenset(
-    {
-        "spokesman",
-        "spokeswoman",
-        "spokesperson",
-        "aide",
-        "adviser",
-        "advisor",
-        "lawyer",
-        "attorney",
-        "analyst",
-        "expert",
-        "witness",
-        "resident",
-        "candidate",
-        "senator",
-        "president",
-        "governor",
-        "leader",
-        "chairman",
-        "chief",
-        "director",
-        "executive",
-        "manager",
-        "member",
-        "person",
-        "man",
-        "woman",
-        "voter",
-        "voters",
-        "supporter",
-        "supporters",
-        "critic",
-        "critics",
-        "source",
-        "sources",
-        "people",
-        "insider",
-        "insiders",
-        "officer",
-        "professor",
-        "scientist",
-    }
+_PERSON_HEADS = _words(
+    "spokesman spokeswoman spokesperson aide adviser advisor lawyer attorney analyst expert "
+    "witness resident candidate senator president governor leader chairman chief director "
+    "executive manager member person man woman voter voters supporter supporters critic "
+    "critics source sources people insider insiders officer professor scientist"
 )
 # Unnamed people: heads that stand for someone the article does not name.
-_ANON_HEADS = frozenset(
-    {
-        "official",
-        "officials",
-        "source",
-        "sources",
-        "person",
-        "people",
-        "aide",
-        "aides",
-        "insider",
-        "insiders",
-        "diplomat",
-        "diplomats",
-        "officer",
-        "officers",
-        "staffer",
-        "staffers",
-        "adviser",
-        "advisers",
-        "advisor",
-        "advisors",
-    }
+_ANON_HEADS = _words(
+    "official officials source sources person people aide aides insider insiders diplomat "
+    "diplomats officer officers staffer staffers adviser advisers advisor advisors"
 )
 _ANON_WORDS = frozenset({"anonymous", "unnamed", "unidentified", "anonymity", "undisclosed"})
-_TITLES = frozenset(
-    {
-        "president",
-        "mr.",
-        "mrs.",
-        "ms.",
-        "dr.",
-        "sen.",
-        "rep.",
-        "gov.",
-        "gen.",
-        "secretary",
-        "senator",
-        "governor",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prime",
-        "minister",
-        "vice",
-        "former",
-        "state",
-        "sir",
-        "lord",
-        "rev.",
-        "judge",
-        "justice",
-        "chancellor",
-        "king",
-        "queen",
-        "prince",
-        "pope",
-        "mayor",
-        "speaker",
-        "leader",
-        "chief",
-        "candidate",
-        "nominee",
-        "gop",
-        "democratic",
-        "republican",
-        "lt.",
-        "col.",
-        "sgt.",
-        "capt.",
-        "adm.",
-        "u.s.",
-        "russian",
-        "presidential",
-    }
+_TITLES = _words(
+    "president mr. mrs. ms. dr. sen. rep. gov. gen. secretary senator governor mr mrs ms dr "
+    "prime minister vice former state sir lord rev. judge justice chancellor king queen "
+    "prince pope mayor speaker leader chief candidate nominee gop democratic republican lt. "
+    "col. sgt. capt. adm. u.s. russian presidential"
 )
 # Titles a definite description may use for a person named before with the title.
 _TITLE_HEADS: dict[str, frozenset[str]] = {
