@@ -14,13 +14,18 @@ from spacy.tokens import Doc
 
 __all__ = ["find_hedges", "hedges_in"]
 
+
 # One-word hedges, matched on the lower-cased token.
-_WORDS = frozenset(
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_WORDS = _words(
     (
         "may might could perhaps possibly possible probably probable likely unlikely reportedly "
         "allegedly alleged purported purportedly supposedly apparently apparent suspected "
         "presumably seemingly unconfirmed unverified rumored rumoured"
-    ).split()
+    )
 )
 # Multi-word hedges: (first word, rest) on lower-cased tokens; the first word alone is not one.
 _PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
