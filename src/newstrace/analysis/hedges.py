@@ -21,11 +21,9 @@ def _words(text: str) -> frozenset[str]:
 
 
 _WORDS = _words(
-    (
-        "may might could perhaps possibly possible probably probable likely unlikely reportedly "
-        "allegedly alleged purported purportedly supposedly apparently apparent suspected "
-        "presumably seemingly unconfirmed unverified rumored rumoured"
-    )
+    "may might could perhaps possibly possible probably probable likely unlikely reportedly "
+    "allegedly alleged purported purportedly supposedly apparently apparent suspected "
+    "presumably seemingly unconfirmed unverified rumored rumoured"
 )
 # Multi-word hedges: (first word, rest) on lower-cased tokens; the first word alone is not one.
 _PHRASES: dict[str, tuple[tuple[str, ...], ...]] = {
