@@ -15,11 +15,11 @@ from spacy.tokens import Doc
 __all__ = ["find_hedges", "hedges_in"]
 
 
-# One-word hedges, matched on the lower-cased token.
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# One-word hedges, matched on the lower-cased token.
 _WORDS = _words(
     "may might could perhaps possibly possible probably probable likely unlikely reportedly "
     "allegedly alleged purported purportedly supposedly apparently apparent suspected "
