@@ -385,3 +385,13 @@ def test_rule_hits_are_cached_on_the_doc(analyzer: Analyzer) -> None:
     first = find_hits(doc)
     assert first and find_hits(doc) == first
     assert find_hits(doc, [(0, 40)]) == []
+
+
+def test_pronoun_after_a_paragraph_naming_one_person(analyzer: Analyzer) -> None:
+    text = (
+        "“Nah,” Malia said quickly.\n\n"
+        "Enter Ms. Lauten, a former aide who describes herself on Twitter as a fan of pearls.\n\n"
+        "“Try showing a little class,” she wrote above a picture of the two girls.\n"
+    )
+    a = by_content(run(analyzer, text), "showing a little class")
+    assert a.source is not None and a.source.resolved == "Lauten"
