@@ -95,16 +95,17 @@ def test_empty_doc(nlp: Any, tagger: Tagger) -> None:
     assert tagger.predict(nlp("")) == []
 
 
-# The CI accuracy gate: the tagger alone on PolNeAR dev (84 articles, about a minute).
-# Floors sit a little under the figures measured when the model was trained (see the
-# report in benchmarks/train_tagger.py's output): exact and overlap F1 per role.
+# The CI accuracy gate: the tagger alone on PolNeAR dev (84 articles, parse included about a
+# minute on one core). Measured with the shipped model (python benchmarks/train_tagger.py):
+# exact 0.758 / 0.693 / 0.521, overlap 0.797 / 0.786 / 0.820 (source / cue / content).
+# The floors sit 0.02 below, so a real regression fails and parser noise does not.
 FLOORS = {
-    "exact.source": 0.0,
-    "exact.cue": 0.0,
-    "exact.content": 0.0,
-    "overlap.source": 0.0,
-    "overlap.cue": 0.0,
-    "overlap.content": 0.0,
+    "exact.source": 0.74,
+    "exact.cue": 0.67,
+    "exact.content": 0.50,
+    "overlap.source": 0.78,
+    "overlap.cue": 0.76,
+    "overlap.content": 0.80,
 }
 
 

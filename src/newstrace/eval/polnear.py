@@ -203,14 +203,24 @@ def run(
     predict: Predict | None = None,
     limit: int | None = None,
     predictions_out: Path | None = None,
+    system: str | None = None,
 ) -> dict[str, Any]:
-    """Predict every gold article of ``split_dir`` (the first ``limit``) and score it."""
+    """Predict every gold article of ``split_dir`` (the first ``limit``) and score it.
+
+    ``predict(stem, text)`` gives the candidates; by default the whole Analyzer
+    (``system="analyzer"``), or the trained tagger alone with ``system="tagger"``.
+    """
     gold = load_gold(split_dir)
     if limit is not None:
         gold = dict(list(gold.items())[:limit])
-    system = "custom"
-    if predict is None:
+    if predict is not None:
+        system = system or "custom"
+    elif system == "tagger":
+        predict = tagger_predictor()
+    elif system in (None, "analyzer"):
         predict, system = default_predictor()
+    else:
+        raise ValueError(f"unknown system {system!r} (analyzer | tagger)")
     t0 = time.perf_counter()
     preds = {stem: predict(stem, art.text) for stem, art in gold.items()}
     seconds = time.perf_counter() - t0

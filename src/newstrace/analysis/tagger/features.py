@@ -287,66 +287,92 @@ def doc_features(doc: Doc, lex: CueLexicon, rules: Sequence[str] | None = None) 
             if d == "mark" or (d == "prep" and lower[t.i] in ("to", "of", "that", "about")):
                 kids[h].append("chw=" + d + "|" + lower[t.i])
     qs = [str(min(d, 2)) for d in qd]
-    feats: list[list[str]] = []
+    # Built column by column (one list comprehension per feature) and zipped into rows:
+    # about twice as fast as one Python loop over tokens, which matters at inference.
+    spos = [0] * n
+    sfirst = ["0"] * n
+    slast = ["0"] * n
+    for s, e in sent_bounds:
+        sfirst[s] = "1"
+        slast[e - 1] = "1"
+        for i in range(s, e):
+            spos[i] = i - s
+    hs = heads
+    hrole = [rrole[h] for h in hs]
+    cols: list[list[str]] = [
+        ["b"] * n,
+        ["w=" + x for x in lower],
+        ["l=" + x for x in lemma],
+        ["p=" + x for x in pos],
+        ["t=" + x for x in tag],
+        ["d=" + x for x in dep],
+        ["sh=" + x for x in shape],
+        ["suf=" + x[-3:] for x in lower],
+        ["cp=" + x for x in pb],
+        ["hl=" + lemma[h] for h in hs],
+        ["hp=" + pos[h] for h in hs],
+        ["hd=" + dep[h] for h in hs],
+        ["hcp=" + pb[h] for h in hs],
+        ["dhd=" + dep[i] + "|" + dep[h] for i, h in enumerate(hs)],
+        ["ent=" + x for x in ent],
+        ["q=" + x for x in qs],
+        ["up=" + x for x in up_rel],
+        ["upl=" + x for x in up_lem],
+        ["upd=" + str(min(x, 4)) for x in up_dist],
+        ["upq=" + x + "|" + y for x, y in zip(up_rel, qs, strict=True)],
+        ["near=" + x for x in near],
+        ["nearq=" + x + "|" + y for x, y in zip(near, qs, strict=True)],
+        ["scp=" + _bucket(sent_cue[si]) for si in sent_of],
+        ["sq=" + str(sent_q[si]) for si in sent_of],
+        ["sfirst=" + x for x in sfirst],
+        ["slast=" + x for x in slast],
+        ["spos=" + ("0" if x < 3 else "1" if x < 10 else "2") for x in spos],
+        ["head=" + str(int(x == 0)) for x in para],
+        ["lp=" + (str(x) if x < 4 else "4+" if x < 8 else "8+") for x in line_pos],
+        ["lcol=" + x for x in colon_side],
+        ["lcolp=" + x + "|" + y for x, y in zip(colon_side, pos, strict=True)],
+        ["r=" + x for x in rr],
+        ["rr=" + x for x in rrole],
+        ["rup=" + x + "|" + y for x, y in zip(rrole, up_rel, strict=True)],
+        ["-1rr=" + x for x in _shift(rrole, -1)],
+        ["1rr=" + x for x in _shift(rrole, 1)],
+        ["hrr=" + x for x in hrole],
+    ]
+    for k in (-2, -1, 1, 2):
+        cols.append([f"{k}w=" + x for x in _shift(lower, k)])
+        cols.append([f"{k}p=" + x for x in _shift(pos, k)])
+        cols.append([f"{k}q=" + x for x in _shift(qs, k)])
+        cols.append([f"{k}cp=" + x for x in _shift(pb, k)])
+    for k in (-1, 1):
+        cols.append([f"{k}d=" + x for x in _shift(dep, k)])
+        cols.append([f"{k}up=" + x for x in _shift(up_rel, k)])
+    prev_w, next_w, prev_p, next_p = (
+        _shift(lower, -1),
+        _shift(lower, 1),
+        _shift(pos, -1),
+        _shift(pos, 1),
+    )
+    cols.append(["-1w|w=" + x + "|" + y for x, y in zip(prev_w, lower, strict=True)])
+    cols.append(["w|1w=" + x + "|" + y for x, y in zip(lower, next_w, strict=True)])
+    cols.append(
+        ["-1p|p|1p=" + x + "|" + y + "|" + z for x, y, z in zip(prev_p, pos, next_p, strict=True)]
+    )
+    feats = [list(row) for row in zip(*cols, strict=True)]
     for i, t in enumerate(toks):
-        si = sent_of[i]
-        s, e = sent_bounds[si]
-        h = heads[i]
-        f = [
-            "b",
-            "w=" + lower[i],
-            "l=" + lemma[i],
-            "p=" + pos[i],
-            "t=" + tag[i],
-            "d=" + dep[i],
-            "sh=" + shape[i],
-            "suf=" + lower[i][-3:],
-            "cp=" + pb[i],
-            "hl=" + lemma[h],
-            "hp=" + pos[h],
-            "hd=" + dep[h],
-            "hcp=" + pb[h],
-            "dhd=" + dep[i] + "|" + dep[h],
-            "ent=" + ent[i],
-            "q=" + qs[i],
-            "up=" + up_rel[i],
-            "upl=" + up_lem[i],
-            "upd=" + str(min(up_dist[i], 4)),
-            "upq=" + up_rel[i] + "|" + qs[i],
-            "near=" + near[i],
-            "nearq=" + near[i] + "|" + qs[i],
-            "scp=" + _bucket(sent_cue[si]),
-            "sq=" + str(sent_q[si]),
-            "sfirst=" + str(int(i == s)),
-            "slast=" + str(int(i == e - 1)),
-            "spos=" + ("0" if i - s < 3 else "1" if i - s < 10 else "2"),
-            "head=" + str(int(para[i] == 0)),
-            "lp=" + (str(line_pos[i]) if line_pos[i] < 4 else "4+" if line_pos[i] < 8 else "8+"),
-            "lcol=" + colon_side[i],
-            "lcolp=" + colon_side[i] + "|" + pos[i],
-            "r=" + rr[i],
-            "rr=" + rrole[i],
-            "rup=" + rrole[i] + "|" + up_rel[i],
-            "-1rr=" + at(rrole, i - 1),
-            "1rr=" + at(rrole, i + 1),
-            "hrr=" + rrole[h],
-        ]
-        if t.is_sent_start and qd[i]:
+        f = feats[i]
+        if qd[i] and t.is_sent_start:
             f.append("qstart")
-        f.extend(kids[i])
-        f.extend("h" + k for k in kids[h] if k.startswith("ch=n"))
-        for k in (-2, -1, 1, 2):
-            j = i + k
-            f.append(f"{k}w=" + at(lower, j))
-            f.append(f"{k}p=" + at(pos, j))
-            f.append(f"{k}q=" + at(qs, j))
-            f.append(f"{k}cp=" + at(pb, j))
-        for k in (-1, 1):
-            j = i + k
-            f.append(f"{k}d=" + at(dep, j))
-            f.append(f"{k}up=" + at(up_rel, j))
-        f.append("-1w|w=" + at(lower, i - 1) + "|" + lower[i])
-        f.append("w|1w=" + lower[i] + "|" + at(lower, i + 1))
-        f.append("-1p|p|1p=" + at(pos, i - 1) + "|" + pos[i] + "|" + at(pos, i + 1))
-        feats.append(f)
+        if kids[i]:
+            f.extend(kids[i])
+        hk = kids[hs[i]]
+        if hk:
+            f.extend("h" + k for k in hk if k.startswith("ch=n"))
     return feats
+
+
+def _shift(values: Sequence[str], k: int) -> list[str]:
+    """values[i + k] at position i, "#" past either end."""
+    n = len(values)
+    if k < 0:
+        return ["#"] * min(-k, n) + list(values[: max(0, n + k)])
+    return list(values[k:]) + ["#"] * min(k, n)
