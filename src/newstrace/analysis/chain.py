@@ -21,6 +21,7 @@ _REACTIONS = frozenset({"deny", "dismiss", "criticize", "question"})
 # Kinds of attribution that pass a claim on; intentions and stances ("the Russian unit may be
 # seeking revenge", "Moscow backs Assad") are what the relay says about others, not sources.
 _SOURCE_KINDS = frozenset({"speech", "writing", "knowledge", "belief"})
+_PRONOUNS = frozenset({"it", "he", "she", "they", "i", "we", "you", "who", "which", "that"})
 
 
 def build_chain(meta: ArticleMeta, attributions: Sequence[Attribution]) -> list[ChainNode]:
@@ -56,7 +57,7 @@ def build_chain(meta: ArticleMeta, attributions: Sequence[Attribution]) -> list[
             src = a.source
             if src is None or a.stance in _REACTIONS or a.kind not in _SOURCE_KINDS:
                 continue
-            if src.resolved in a.via:
+            if src.resolved in a.via or src.resolved.lower() in _PRONOUNS:
                 continue
             if src.type == "media" and any(src.resolved in b.via for b in relayed):
                 continue
@@ -66,7 +67,7 @@ def build_chain(meta: ArticleMeta, attributions: Sequence[Attribution]) -> list[
         src = a.source
         if src is None or a.stance in _REACTIONS or a.kind not in _SOURCE_KINDS:
             continue
-        if src.type == "unknown" and src.span.text.lower() in ("it", "he", "she", "they"):
-            continue
+        if src.resolved.lower() in _PRONOUNS:
+            continue  # a pronoun nobody could be found for
         add(src.resolved, "origin", depth, src.type, src.anonymous)
     return nodes
