@@ -22,7 +22,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newstrace.linking.claims import AttrRef, is_anaphoric, is_dispute, is_reference
+from newstrace.linking.claims import (
+    DISPUTE_STANCES,
+    AttrRef,
+    is_anaphoric,
+    is_dispute,
+    is_reference,
+)
 from newstrace.model import Attribution
 
 # Source names that stand for an unnamed group of people rather than someone on record.
@@ -103,6 +109,16 @@ def _reporter(a: Attribution, art: ArticleInfo) -> str:
     return art.publisher or (art.agencies[0] if art.agencies else art.id)
 
 
+def _relays_in_article(a: Attribution, art: ArticleInfo) -> bool:
+    """True when the source only relays someone else here ("The newspaper quoted a Kremlin
+    spokesman saying Russia was unaware"): the dispute words are the quoted party's, not the
+    reporter's, unless the reporter's own cue disputes (stance deny / dismiss)."""
+    if a.stance in DISPUTE_STANCES or a.source is None:
+        return False
+    name = norm(a.source.resolved)
+    return any(name in {norm(v) for v in other.via} for other in art.attributions)
+
+
 def provenance(
     claim_id: str,
     members: Sequence[AttrRef],
@@ -134,9 +150,13 @@ def provenance(
         art, a = articles[ref.article], ref.attribution
         src = _source_name(a) or "(unattributed)"
         role = "backer"
-        if is_reference(a):
+        if a.source is None:
+            # The article's own voice ("militants were believed to…") is not a source of its
+            # own: counting it would make every publisher an independent backer.
+            role = "unattributed"
+        elif is_reference(a):
             role = "reference"
-        elif is_dispute(a):
+        elif is_dispute(a) and not _relays_in_article(a, art):
             role = "dispute"
             p = party(src)
             d = disputers.setdefault(p, {"party": p, "sources": [], "stances": [], "articles": []})
