@@ -94,3 +94,36 @@ def test_trace_without_match(tmp_path: Path, query: str) -> None:
     _bounty(db, R.seed_analyzed())
     with open_store(db) as store:
         assert find_claim(store, query) is None
+
+
+def _with_extra(*extra: Any) -> Any:
+    seed = R.seed_analyzed()
+    seed.attributions.extend(extra)
+    return seed
+
+
+def test_regression_an_unattributed_statement_is_not_an_independent_backer(tmp_path: Path):
+    t = R.SEED.read_text(encoding="utf-8")
+    reported = R.attr(t, "The New York Times", "reported", None, type="media")
+    unattributed = type(reported)(
+        source=None,
+        cue=reported.cue,
+        content=R.span(t, "a Russian unit offered rewards to Taliban-linked militants"),
+    )
+    claim = _bounty(tmp_path / "t.db", _with_extra(unattributed))
+    assert claim["independent_sources"] == 1
+
+
+def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(tmp_path: Path):
+    t = R.SEED.read_text(encoding="utf-8")
+    quoted = R.attr(
+        t,
+        "The newspaper",
+        "quoted",
+        "a Kremlin spokesman saying only that Russia was unaware of the accusations",
+        resolved=R.NYT,
+        type="media",
+        at="The newspaper quoted",
+    )
+    claim = _bounty(tmp_path / "t.db", _with_extra(quoted))
+    assert {d["party"] for d in claim["disputers"]} == {"Russia", "Donald Trump"}
