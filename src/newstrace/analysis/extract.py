@@ -31,6 +31,7 @@ __all__ = [
     "Hit",
     "find_hits",
     "find_quotes",
+    "doc_text",
     "hits_from_candidates",
     "merge_hits",
     "outermost",
@@ -76,7 +77,17 @@ _TIME_ENTS = frozenset({"DATE", "TIME"})
 # Verbs that can introduce a quote next to them; participles on nouns ("accusations,
 # published by the newspaper") cannot.
 _MAIN_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl"})
+_TEXT_KEY = "newstrace.text"
 _QUOTE_CHARS = "\"“”‘’'«»"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once: spaCy rebuilds it from the tokens on every access."""
+    text = doc.user_data.get(_TEXT_KEY)
+    if text is None:
+        text = doc.text
+        doc.user_data[_TEXT_KEY] = text
+    return str(text)
 
 
 def _chars(doc: Doc, i: int, j: int) -> tuple[int, int]:
@@ -353,7 +364,7 @@ def _adjacent_quote(
     """A quote just before the clause of ``v`` ("“...,” he said") or just after the cue
     ("he said: “...”"), with only punctuation and space between."""
     sent = v.sent
-    text = doc.text
+    text = doc_text(doc)
     # The clause starts at the subject or the cue; words of the quote itself may hang on the
     # verb ("“Nah,” Malia said": "Nah" is a child of "said") and do not count.
     subj = next((c for c in v.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -469,7 +480,8 @@ def _verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int
         if end < len(doc) and doc[end].text == ":":
             after = doc[end].idx + 1
             q = next(
-                (q for q in quotes if q[0] >= after and not doc.text[after : q[0]].strip()), None
+                (q for q in quotes if q[0] >= after and not doc_text(doc)[after : q[0]].strip()),
+                None,
             )
             if q is not None:
                 qs = doc.char_span(q[0], q[1], alignment_mode="expand")
@@ -505,7 +517,8 @@ def _inverted_hit(
         return None
     start = doc[v.i].idx
     q = next(
-        (q for q in quotes if q[1] <= start and len(doc.text[q[1] : start].strip(" ,")) == 0), None
+        (q for q in quotes if q[1] <= start and len(doc_text(doc)[q[1] : start].strip(" ,")) == 0),
+        None,
     )
     if q is None:
         return None
@@ -684,7 +697,7 @@ def find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
 
 
 def _find_hits(doc: Doc, skip: Sequence[tuple[int, int]] = ()) -> list[Hit]:
-    quotes = find_quotes(doc.text)
+    quotes = find_quotes(doc_text(doc))
     hits: list[Hit] = []
     by_cue: dict[int, Hit] = {}
     cites: list[Token] = []
@@ -752,7 +765,7 @@ _SIGNOFF = re.compile(
 
 def _signoff_hits(doc: Doc, skip: Sequence[tuple[int, int]]) -> list[Hit]:
     out = []
-    for m in _SIGNOFF.finditer(doc.text):
+    for m in _SIGNOFF.finditer(doc_text(doc)):
         if skip and _inside(skip, m.start("cue")):
             continue
         src = doc.char_span(m.start("source"), m.end("source"), alignment_mode="expand")
@@ -779,7 +792,7 @@ def _continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]
     """
     if not quotes or not hits:
         return
-    text = doc.text
+    text = doc_text(doc)
     taken: list[tuple[int, int]] = []
 
     def free(q: tuple[int, int]) -> bool:
@@ -843,6 +856,7 @@ def _continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]
 def hits_from_candidates(doc: Doc, cands: Iterable[Candidate]) -> list[Hit]:
     """Wrap another finder's candidates (the trained tagger) so enrichment can read them."""
     out = []
+    quotes = find_quotes(doc_text(doc))
     for c in cands:
         cue_i = None
         info = DEFAULT_INFO
@@ -860,7 +874,6 @@ def hits_from_candidates(doc: Doc, cands: Iterable[Candidate]) -> list[Hit]:
             span = doc.char_span(c.source[0][0], c.source[0][1], alignment_mode="expand")
             if span is not None and len(span):
                 source_i = span.root.i
-        quotes = find_quotes(doc.text)
         direct = bool(
             c.content
             and any(q[0] <= c.content[0][0] + 1 and c.content[-1][1] <= q[1] + 1 for q in quotes)

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from spacy.tokens import Doc
 
+from newstrace.analysis.extract import doc_text
+
 __all__ = ["find_hedges", "hedges_in"]
 
 
@@ -50,6 +52,7 @@ def find_hedges(doc: Doc, ranges: Iterable[tuple[int, int]]) -> list[str]:
     """Hedges inside the character ranges of ``doc``, as written, in order, without repeats."""
     found: list[str] = []
     seen: set[str] = set()
+    text = doc_text(doc)
     for start, end in ranges:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
@@ -63,7 +66,7 @@ def find_hedges(doc: Doc, ranges: Iterable[tuple[int, int]]) -> list[str]:
                 if len(nxt) == len(rest) and all(
                     a.lower_ == b for a, b in zip(nxt, rest, strict=True)
                 ):
-                    hit = doc.text[t.idx : nxt[-1].idx + len(nxt[-1].text)]
+                    hit = text[t.idx : nxt[-1].idx + len(nxt[-1].text)]
                     break
             if hit is None and low in _WORDS:
                 # "may" as the month, "could" as past of can in "could not": keep modals only

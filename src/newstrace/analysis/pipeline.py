@@ -26,6 +26,7 @@ from newstrace.analysis.chain import build_chain
 from newstrace.analysis.cues import CHANNEL_WORDS
 from newstrace.analysis.extract import (
     Hit,
+    doc_text,
     find_hits,
     find_quotes,
     hits_from_candidates,
@@ -155,7 +156,8 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
 
     ``doc.text`` must have the length of ``article.text`` (the text itself, or ``prose_text``).
     """
-    if len(doc.text) != len(article.text):
+    text = doc_text(doc)
+    if len(text) != len(article.text):
         raise ValueError("doc does not index article.text (parse article.text or prose_text())")
     skip = list(article.exclude)
     if article.body_start > 0:
@@ -171,7 +173,7 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         # dropped (+0.01 exact content F1 on PolNeAR dev, source and cue no worse).
         hits = [h for h in merge_hits(tagged, hits) if h.cue]
         for h in hits:
-            if h.content and not any(ch.isalnum() for s, e in h.content for ch in doc.text[s:e]):
+            if h.content and not any(ch.isalnum() for s, e in h.content for ch in text[s:e]):
                 h.content = None  # a content of quote marks alone ("“”")
     attributions = enrich(doc, article.text, hits)
     return AnalyzedArticle(article, attributions, build_chain(article.meta, attributions))
@@ -295,7 +297,7 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
     # "I" and "we" inside a direct quote are its speaker ("“I can see more clearly ...,” she
     # said"): parents come before their nested hits when sorted by extent.
     quotes = (
-        find_quotes(doc.text)
+        find_quotes(doc_text(doc))
         if any(s.span.text.lower() in _FIRST for s in sources.values())
         else []
     )
