@@ -11,7 +11,8 @@ SEED = ROOT / "src" / "newstrace" / "data" / "moscow-times-russia-bounties.md"
 # CI clones the project beside shared/; a user's checkout usually has no shared/ at all.
 SHARED = ROOT.parent / "shared"
 needs_shared = pytest.mark.skipif(
-    not SHARED.exists(), reason=f"shared corpora not found at {SHARED} (only CI and developers have them)"
+    not SHARED.exists(),
+    reason=f"shared corpora not found at {SHARED} (only CI and developers have them)",
 )
 
 

@@ -63,8 +63,15 @@ def test_bad_files_are_reported_by_name_and_the_rest_of_the_batch_goes_on(tmp_pa
     binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     empty = tmp_path / "empty.md"
     empty.write_bytes(b"")
-    result = _run("analyze", str(binary), str(good), str(empty), str(tmp_path / "missing.txt"),
-                  "--format", "jsonl")
+    result = _run(
+        "analyze",
+        str(binary),
+        str(good),
+        str(empty),
+        str(tmp_path / "missing.txt"),
+        "--format",
+        "jsonl",
+    )
     assert result.exit_code == 2
     assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == [str(good)]
     errors = result.stderr.strip().splitlines()

@@ -46,11 +46,20 @@ def _record() -> AnalyzedArticle:
 def test_record_json_has_the_documented_top_level_keys():
     doc = _record().to_json()
     assert {"path", "id", "text", "article", "attributions", "chain"} <= set(doc)
-    assert {"title", "authors", "byline", "agencies", "publisher", "url", "published", "related"} <= set(
-        doc["article"]
-    )
+    assert {
+        "title",
+        "authors",
+        "byline",
+        "agencies",
+        "publisher",
+        "url",
+        "published",
+        "related",
+    } <= set(doc["article"])
     attribution = doc["attributions"][0]
-    assert {"source", "cue", "content", "stance", "hedges", "channel", "via", "kind"} <= set(attribution)
+    assert {"source", "cue", "content", "stance", "hedges", "channel", "via", "kind"} <= set(
+        attribution
+    )
     assert {"text", "start", "end", "resolved", "type", "anonymous"} <= set(attribution["source"])
 
 

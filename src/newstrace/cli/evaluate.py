@@ -23,15 +23,16 @@ def _flatten(value: Any, prefix: str = "") -> list[str]:
     if isinstance(value, dict):
         lines: list[str] = []
         for key, sub in value.items():
-            lines.extend(_flatten(sub, f"{prefix}{key}." if not isinstance(sub, dict) else f"{prefix}{key}."))
+            lines.extend(_flatten(sub, f"{prefix}{key}."))
         return lines
     if isinstance(value, float):
         value = f"{value:.3f}"
     return [f"{prefix.rstrip('.')}: {value}"]
 
 
-_FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-                       show_default=True)
+_FORMAT = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 _DIR = click.argument("directory", type=click.Path(exists=True, file_okay=False, path_type=Path))
 
 
@@ -43,8 +44,12 @@ def eval_group() -> None:
 @eval_group.command("polnear")
 @_DIR
 @click.option("--limit", type=int, default=None, help="Score only the first N articles (sorted).")
-@click.option("--predictions", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Also write predictions in the shared scorer's JSONL format here.")
+@click.option(
+    "--predictions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write predictions in the shared scorer's JSONL format here.",
+)
 @_FORMAT
 def eval_polnear(directory: Path, limit: int | None, predictions: Path | None, fmt: str) -> None:
     """Attribution spans vs. a PolNeAR split (DIR holds text/ and attributions/)."""
@@ -87,10 +92,26 @@ def eval_basil(directory: Path, fmt: str) -> None:
     _print(basil.run(directory), fmt)
 
 
+@eval_group.command("speakers")
+@_DIR
+@click.option("--no-tagger", is_flag=True, help="Use the dependency rules only.")
+@_FORMAT
+def eval_speakers(directory: Path, no_tagger: bool, fmt: str) -> None:
+    """Quote speakers vs. BASIL's annotations (DIR holds articles/ and annotations/)."""
+    from newstrace.eval import speakers
+
+    _print(speakers.run(directory, use_tagger=not no_tagger), fmt)
+
+
 @click.command("train")
 @click.argument("train_dir", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("-o", "--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Model file to write (default: the one shipped in the package).")
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Model file to write (default: the one shipped in the package).",
+)
 def train_cmd(train_dir: Path, out: Path | None) -> None:
     """Train the attribution tagger on a PolNeAR split (text/ + attributions/)."""
     from newstrace.analysis import tagger
