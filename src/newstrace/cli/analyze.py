@@ -24,7 +24,11 @@ def _load_analyzer(model: str | None, use_tagger: bool) -> Any:
     from newstrace.analysis.pipeline import Analyzer
 
     try:
-        return Analyzer(settings.SPACY_MODEL.value(model), use_tagger=use_tagger)
+        return Analyzer(
+            settings.SPACY_MODEL.value(model),
+            batch_size=int(settings.BATCH_SIZE.value()),
+            use_tagger=use_tagger,
+        )
     except NewstraceError as exc:
         fail(str(exc))
         raise SystemExit(exc.exit_code) from exc

@@ -93,7 +93,11 @@ def ingest_cmd(
     def factory() -> Any:
         from newstrace.analysis.pipeline import Analyzer
 
-        return Analyzer(settings.SPACY_MODEL.value(model), use_tagger=not no_tagger)
+        return Analyzer(
+            settings.SPACY_MODEL.value(model),
+            batch_size=int(settings.BATCH_SIZE.value()),
+            use_tagger=not no_tagger,
+        )
 
     show = progress if progress is not None else sys.stderr.isatty()
     count = 0
