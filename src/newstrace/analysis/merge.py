@@ -37,6 +37,7 @@ def hits_from_candidates(doc: Doc, cands: Iterable[Candidate]) -> list[Hit]:
             span = doc.char_span(c.source[0][0], c.source[0][1], alignment_mode="expand")
             if span is not None and len(span):
                 source_i = span.root.i
+        content = _whole_first_phrase(doc, c.content)
         direct = bool(
             c.content
             and any(q[0] <= c.content[0][0] + 1 and c.content[-1][1] <= q[1] + 1 for q in quotes)
@@ -45,7 +46,7 @@ def hits_from_candidates(doc: Doc, cands: Iterable[Candidate]) -> list[Hit]:
             Hit(
                 c.source,
                 c.cue,
-                c.content,
+                content,
                 cue_i=cue_i,
                 source_i=source_i,
                 info=info,
@@ -55,6 +56,35 @@ def hits_from_candidates(doc: Doc, cands: Iterable[Candidate]) -> list[Hit]:
             )
         )
     return out
+
+
+# Left dependents that belong to their noun's phrase ("U.S. intelligence", "the Russian unit").
+_NP_LEFT = frozenset({"compound", "amod", "nummod", "det", "poss", "nmod"})
+
+
+def _whole_first_phrase(doc: Doc, content: Fragments | None) -> Fragments | None:
+    """A tagger content that starts inside a noun phrase starts at the phrase: the tagger cut
+    "U.S." off "U.S. intelligence has concluded ..." in the seed article."""
+    if not content:
+        return content
+    span = doc.char_span(content[0][0], content[0][1], alignment_mode="expand")
+    if span is None or not len(span):
+        return content
+    t = span[0]
+    noun = t  # the noun the first token belongs to ("Russian" → "unit")
+    while noun.dep_ in _NP_LEFT and noun.head.i > noun.i:
+        noun = noun.head
+    start = t.i
+    while (
+        start > 0
+        and doc[start - 1].dep_ in _NP_LEFT
+        and not doc[start - 1].is_punct
+        and start <= doc[start - 1].head.i <= noun.i
+    ):
+        start -= 1
+    if start == t.i:
+        return content
+    return ((doc[start].idx, content[0][1]), *content[1:])
 
 
 def merge_hits(

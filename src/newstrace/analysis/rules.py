@@ -48,7 +48,8 @@ _CONTENT_PREPS = frozenset({"at", "about", "of", "against", "for", "over"})
 _TIME_ENTS = frozenset({"DATE", "TIME"})
 # Verbs that can introduce a quote next to them; participles on nouns ("accusations,
 # published by the newspaper") cannot.
-_MAIN_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl"})
+# "Biden was quick to retort: “...”": an open complement can introduce its quote too.
+_MAIN_DEPS = frozenset({"ROOT", "conj", "parataxis", "ccomp", "advcl", "xcomp"})
 
 
 def _cue_ranges(doc: Doc, v: Token, extra: Iterable[int] = ()) -> tuple[int, int]:

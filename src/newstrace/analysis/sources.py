@@ -137,6 +137,16 @@ _TITLE_HEADS: dict[str, frozenset[str]] = {
     "chancellor": frozenset({"chancellor"}),
     "ambassador": frozenset({"ambassador", "amb."}),
 }
+# Verbs whose subject is the author of their object ("wrote a letter", "issued a statement").
+_AUTHORING = _words("write pen send post issue release publish sign tweet file")
+# Role nouns a definite description uses for a person just quoted ("the communications pro",
+# "the billionaire", "the veteran lawmaker"); not "official" or "source", which are new people.
+_ROLE_HEADS = _words(
+    "pro veteran lawmaker congressman congresswoman politician businessman businesswoman "
+    "billionaire mogul developer host star strategist operative activist incumbent challenger "
+    "frontrunner front-runner contender hopeful republican democrat conservative liberal "
+    "lawyer attorney aide adviser advisor spokesman spokeswoman"
+)
 _PRON_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "i", "we", "me", "us"})
 _PRON_THING = frozenset({"it", "its"})
 _PRON_PLURAL = frozenset({"they", "them", "their"})
@@ -166,6 +176,19 @@ def _strip_det(text: str) -> str:
     if m:
         return f"{m.group(1).lower()} {m.group(2)}"
     return text
+
+
+def _main_subject(t: Token) -> bool:
+    """``t`` is the subject of its sentence's main verb (or of a verb conjoined to it), not of
+    a clause inside what someone said: in "He said Obama “doesn't have a doctrine”", Obama is
+    no candidate for a later "he" (BASIL dev: the reported subject stole "he" from the
+    speaker)."""
+    if t.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    v = t.head
+    while v.dep_ == "conj" and v.head is not v:
+        v = v.head
+    return v.dep_ == "ROOT"
 
 
 def _person_name(ent_text: str) -> str:
@@ -278,6 +301,8 @@ class SourceResolver:
             and lo <= e.start_char < cutoff
             and e.text not in _PLATFORMS  # "on Twitter" is often tagged PERSON
             and canonical_outlet(e.text) is None
+            # "the unenthused Obama daughters": a name modifying a noun is not the person.
+            and e.root.dep_ != "compound"
         ]
         names = {e.text.split()[-1].lower() for e in found}
         return found[-1] if len(names) == 1 else None
@@ -316,9 +341,7 @@ class SourceResolver:
             e = self._last_entity(
                 cutoff,
                 lambda e: (
-                    e.label_ == "PERSON"
-                    and e.root.dep_ in ("nsubj", "nsubjpass")
-                    and e.text not in _PLATFORMS
+                    e.label_ == "PERSON" and _main_subject(e.root) and e.text not in _PLATFORMS
                 ),
             )
             if person is not None and (e is None or e.start_char <= person.pos):
@@ -369,6 +392,13 @@ class SourceResolver:
             for s in reversed(self.history[-6:]):
                 if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
                     return s
+        # Any singular tag: the small model tags "pro" in "The communications pro" as an adverb.
+        if h in _ROLE_HEADS and head.tag_ not in ("NNS", "NNPS"):
+            # "added Lauten ... The communications pro also took a shot at ...": a role noun
+            # names again the person who just spoke.
+            for s in reversed(self.history[-3:]):
+                if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
+                    return s
         return None
 
     def _describe(self, span: Span, head: Token | None) -> _Speaker:
@@ -387,6 +417,14 @@ class SourceResolver:
                     if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                         ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
                         break
+        if ent is None and head is not None and h in _DOC_HEADS:
+            # "according to a statement from Boehner", "Obama's statement said": the author
+            # of the document speaks through it.
+            author = self._author(head)
+            if author is not None:
+                return self._describe(
+                    Span.of(self.text, author.start_char, author.end_char), author.root
+                )
         # Media: the outlet table, on the head entity or the whole phrase.
         for cand in ([ent.text] if ent is not None else []) + [text, _strip_det(text)]:
             outlet = canonical_outlet(cand)
@@ -414,6 +452,27 @@ class SourceResolver:
         if type_ == "media":
             return _Speaker(name, type_, h, plural, False, True)
         return _Speaker(name, type_, h, plural, anonymous, False)
+
+    def _author(self, head: Token) -> SpacySpan | None:
+        """The named person or organisation behind a document noun: its possessor ("Obama's
+        statement") or the object of "from"/"by" ("a statement from the White House")."""
+        cands: list[Token] = []
+        for c in head.children:
+            if c.dep_ == "poss":
+                cands.append(c)
+            if c.dep_ == "prep" and c.lower_ in ("from", "by"):
+                cands.extend(g for g in c.children if g.dep_ == "pobj")
+        if head.dep_ == "dobj" and head.head.lemma_.lower() in _AUTHORING:
+            # "the aide, Elizabeth Lauten, wrote an open letter ..., saying": the writer.
+            for c in head.head.children:
+                if c.dep_ == "nsubj":
+                    cands.append(c)
+                    cands.extend(g for g in c.children if g.dep_ == "appos")
+        for t in cands:
+            e = next((e for e in self.ents if e.start <= t.i < e.end), None)
+            if e is not None and e.label_ in ("PERSON", "ORG"):
+                return e
+        return None
 
     def _name(self, text: str, ent: SpacySpan | None, head: Token | None) -> str:
         # "the Russian Embassy in Washington" keeps its place name; "Trump campaign officials"
