@@ -165,8 +165,6 @@ def continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]]
         return not any(s < q[1] and q[0] < e for s, e in taken)
 
     direct = [h for h in hits if h.direct and h.content]
-    if not direct:
-        return
     starts = [h.start for h in hits]
     for q in quotes:
         if not free(q):
@@ -179,6 +177,7 @@ def continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]]
             if h.content and h.content[-1][1] <= q[0]:
                 prev = h
         if prev is None or prev.content is None:
+            _continue_reported(text, hits, starts, q, taken)
             continue
         last_end = max(f[-1][1] for f in (prev.source, prev.cue, prev.content) if f)
         # Another attribution in between takes over, unless it sits in the cue's own sentence
@@ -204,9 +203,48 @@ def continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]]
             line_start = text.rfind("\n", 0, q[0]) + 1
             ok = para_breaks <= 1 and text[line_start : q[0]].strip() == ""
         if not ok:
+            _continue_reported(text, hits, starts, q, taken)
             continue
         prev.content = (*prev.content, q)
         taken.append(q)
+
+
+def _continue_reported(
+    text: str,
+    hits: list[Hit],
+    starts: Sequence[int],
+    q: tuple[int, int],
+    taken: list[tuple[int, int]],
+) -> None:
+    """A paragraph that is one quote and nothing else, right after a paragraph whose last
+    attribution reports someone's words: "Sanders said he would keep fighting. ¶ “We are in
+    this until the last vote is cast.”" (news style: the quote is the reported speaker's)."""
+    line_start = text.rfind("\n", 0, q[0]) + 1
+    line_end = text.find("\n", q[1])
+    line_end = len(text) if line_end == -1 else line_end
+    if text[line_start : q[0]].strip() or text[q[1] : line_end].strip():
+        return
+    prev = None
+    for h in hits:
+        if h.content and h.content[-1][1] <= q[0]:
+            prev = h
+    if (
+        prev is None
+        or prev.content is None
+        or prev.source is None
+        or prev.info.kind not in ("speech", "writing")
+    ):
+        return
+    last_end = max(f[-1][1] for f in (prev.source, prev.cue, prev.content) if f)
+    if any(last_end <= s < q[0] for s in starts):
+        return
+    between = text[last_end:line_start]
+    if between.count("\n\n") != 1 or not between.strip(" \n").endswith((".", "!", "?")):
+        return  # the reported words close their paragraph
+    if "\n" in between.strip(" \n"):
+        return
+    prev.content = (*prev.content, q)
+    taken.append(q)
 
 
 # Double quotation marks: a quote between the cue and the next quote is another voice; single

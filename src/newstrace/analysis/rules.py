@@ -95,7 +95,9 @@ def _subject(v: Token, depth: int = 0) -> Token | None:
     # say" (xcomp) and "..., saying that" (participle adverbial) speak for the head's subject.
     if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
         return _subject(v.head, depth + 1)
-    if v.dep_ == "xcomp" or (v.dep_ == "advcl" and v.tag_ == "VBG"):
+    # "went on to say" is parsed as an infinitival adverbial too ("called to say", alike).
+    infinitive = v.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
+    if v.dep_ == "xcomp" or (v.dep_ == "advcl" and (v.tag_ == "VBG" or infinitive)):
         if v.head.pos_ == "ADJ" and v.head.head is not v.head:
             return _subject(v.head.head, depth + 1)  # "Biden was quick to retort"
         return _subject(v.head, depth + 1)

@@ -392,6 +392,7 @@ class SourceResolver:
             for s in reversed(self.history[-6:]):
                 if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
                     return s
+            return self._topic_person(pos)
         # Any singular tag: the small model tags "pro" in "The communications pro" as an adverb.
         if h in _ROLE_HEADS and head.tag_ not in ("NNS", "NNPS"):
             # "added Lauten ... The communications pro also took a shot at ...": a role noun
@@ -399,7 +400,18 @@ class SourceResolver:
             for s in reversed(self.history[-3:]):
                 if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
                     return s
+            return self._topic_person(pos)
         return None
+
+    def _topic_person(self, pos: int) -> _Speaker | None:
+        """The person the last sentences were about, when nobody has been quoted yet: "Barack
+        Obama met with Mitt Romney ... the president told reporters" (the main subject)."""
+        e = self._last_entity(
+            pos, lambda e: e.label_ == "PERSON" and _main_subject(e.root) and " " in e.text
+        )
+        if e is None or pos - e.end_char > 600:
+            return None
+        return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
 
     def _describe(self, span: Span, head: Token | None) -> _Speaker:
         """Name, type and anonymity of a source from its own words."""

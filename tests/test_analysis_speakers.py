@@ -1,0 +1,123 @@
+"""Who said a quote: the speaker patterns of multi-outlet political news (BASIL-like).
+
+Each case is a short passage, the quoted words, and the surname the quote's attribution must
+resolve to (``newstrace.eval.speakers`` scores the same thing on BASIL). Run with the rules
+alone and with the trained tagger merged in.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from newstrace.analysis.pipeline import Analyzer
+from newstrace.eval.speakers import QuoteSpan, covered
+from newstrace.model import AnalyzedArticle, Article, ArticleMeta
+
+
+@pytest.fixture(scope="module", params=[False, True], ids=["rules", "tagger"])
+def analyzer(request: pytest.FixtureRequest) -> Analyzer:
+    return Analyzer(use_tagger=request.param)
+
+
+def speaker_of(analyzer: Analyzer, text: str, words: str, label: str) -> AnalyzedArticle:
+    res = analyzer.analyze_one(Article(path="t.txt", text=text, meta=ArticleMeta()))
+    start = text.index(words)
+    q = QuoteSpan(start, start + len(words), label)
+    assert covered(q, res.attributions), [
+        (a.source and a.source.resolved, a.cue and a.cue.text, a.content and a.content.text)
+        for a in res.attributions
+    ]
+    return res
+
+
+CASES = [
+    pytest.param(
+        "President Barack Obama spoke at the White House on Monday.\n\n"
+        "“We are going to get this done,” Obama said. “The American people deserve nothing"
+        " less.”\n\n“If Congress will not act, I will,” he added.",
+        ["We are going to get this done", "deserve nothing less", "If Congress will not act"],
+        "Barack_Obama",
+        id="quote-continued-after-cue",
+    ),
+    pytest.param(
+        "House Speaker John Boehner rejected the offer.\n\n"
+        "“The president has not been serious about spending,” said Mr. Boehner.",
+        ["has not been serious"],
+        "John_Boehner",
+        id="said-mr-surname",
+    ),
+    pytest.param(
+        "Senate leaders met on Friday. The bill “will cost jobs and raise taxes,” according to"
+        " a statement from Senator Mitch McConnell.",
+        ["will cost jobs"],
+        "Mitch_McConnell",
+        id="according-to-a-statement-from",
+    ),
+    pytest.param(
+        "Barack Obama met with Mitt Romney on Thursday. Afterward, the president told reporters"
+        " that the meeting was “productive and friendly.”",
+        ["productive and friendly"],
+        "Barack_Obama",
+        id="the-president-without-title",
+    ),
+    pytest.param(
+        "Donald Trump won the primary. “We are going to make America great again,” the"
+        " billionaire said.",
+        ["make America great"],
+        "Donald_Trump",
+        id="role-noun",
+    ),
+    pytest.param(
+        "Bernie Sanders said he would keep fighting.\n\n"
+        "“We are in this until the last vote is cast.”",
+        ["until the last vote"],
+        "Bernie_Sanders",
+        id="quote-paragraph-after-reported-speech",
+    ),
+    pytest.param(
+        "Donald Trump spoke at the rally. “I want to see the birth certificate,” said Trump in"
+        " an interview on NBC's “Today” show. “How come his own family doesn't know which"
+        " hospital he was born in?”",
+        ["How come his own family"],
+        "Donald_Trump",
+        id="continued-past-a-show-title",
+    ),
+    pytest.param(
+        "Donald Trump said Obama was weak. He said Obama “doesn't have a doctrine.”\n\n"
+        "Of the country, he said, “I love this country, but this country is going to hell.”",
+        ["this country is going to hell"],
+        "Donald_Trump",
+        id="he-is-not-the-reported-subject",
+    ),
+    pytest.param(
+        "On Friday, the aide, Elizabeth Lauten, 31, wrote an open letter to the Obama"
+        " daughters, saying they should “try showing a little class.”",
+        ["try showing a little class"],
+        "Elizabeth_Lauten",
+        id="writer-of-a-letter",
+    ),
+    pytest.param(
+        "Nancy Pelosi spoke next. Pelosi went on to say: “With all due respect, that is just a"
+        " bunch of malarkey.”",
+        ["a bunch of malarkey"],
+        "Nancy_Pelosi",
+        id="colon-after-open-complement",
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "quotes", "label"), CASES)
+def test_speaker(analyzer: Analyzer, text: str, quotes: list[str], label: str) -> None:
+    for words in quotes:
+        speaker_of(analyzer, text, words, label)
+
+
+def test_the_reported_subject_does_not_take_he(analyzer: Analyzer) -> None:
+    text = (
+        "Donald Trump said Obama was weak. He said Obama “doesn't have a doctrine.”\n\n"
+        "Of the country, he said, “I love this country, but this country is going to hell.”"
+    )
+    res = analyzer.analyze_one(Article(path="t.txt", text=text, meta=ArticleMeta()))
+    for a in res.attributions:
+        if a.content is not None and "going to hell" in a.content.text and a.source:
+            assert "Obama" not in a.source.resolved
