@@ -103,6 +103,16 @@ CASES = [
         "Nancy_Pelosi",
         id="colon-after-open-complement",
     ),
+    pytest.param(
+        "President Trump on Tuesday defended his decision to fire James B. Comey.\n\n"
+        "Senator Chuck Schumer said the firing was “part of a deeply troubling pattern.”\n\n"
+        "“Were these investigations getting too close to home for the president?” he asked.\n\n"
+        "Mr. Comey did not respond to requests for comment. The president, however, was"
+        " unrepentant. “They’re crying crocodile tears,” he wrote on Twitter.",
+        ["crying crocodile tears"],
+        "Donald_Trump",
+        id="he-after-the-president",
+    ),
 ]
 
 

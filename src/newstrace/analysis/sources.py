@@ -20,6 +20,7 @@ Decisions (documented here because tests and users rely on them):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -210,6 +211,8 @@ class SourceResolver:
         # surname → full name, filled as PERSON mentions are passed.
         self._surnames: dict[str, str] = {}
         self._ent_at = 0
+        self._titled: list[Token] | None = None
+        self._titled_at: list[int] = []
 
     # -- entity mentions before a position ---------------------------------------------
 
@@ -286,6 +289,26 @@ class SourceResolver:
                 return found
         return self._describe(span, head)
 
+    def _titled_subject(self, cutoff: int) -> Token | None:
+        """The last "the president" / "the senator" subject of a main clause before ``cutoff``
+        (within the distance a pronoun reaches back)."""
+        if self._titled is None:
+            heads = _TITLE_HEADS.keys() | _ROLE_HEADS
+            self._titled = [
+                t
+                for t in self.doc
+                if t.lower_ in heads
+                and t.tag_ not in ("NNS", "NNPS")
+                and _main_subject(t)
+                and any(c.dep_ == "det" and c.lower_ == "the" for c in t.children)
+            ]
+            self._titled_at = [t.idx for t in self._titled]
+        k = bisect_left(self._titled_at, cutoff)
+        if k == 0:
+            return None
+        t = self._titled[k - 1]
+        return t if cutoff - t.idx < 600 else None
+
     def _only_person_nearby(self, cutoff: int) -> SpacySpan | None:
         """The PERSON mentioned in the previous paragraph and this one before ``cutoff``,
         when there is exactly one (by surname)."""
@@ -334,16 +357,27 @@ class SourceResolver:
             )
             cutoff = getattr(self, "_cutoff", pos)
             only = self._only_person_nearby(cutoff)
-            if only is not None and (person is None or only.start_char > person.pos):
-                # One person named in the paragraph before (and this one up to here):
-                # "Enter Ms. Lauten — ... \n\n “...,” she wrote".
-                return self._describe(Span.of(self.text, only.start_char, only.end_char), only.root)
             e = self._last_entity(
                 cutoff,
                 lambda e: (
                     e.label_ == "PERSON" and _main_subject(e.root) and e.text not in _PLATFORMS
                 ),
             )
+            titled = self._titled_subject(cutoff)
+            if titled is not None and titled.idx > max(
+                person.pos if person is not None else -1,
+                only.start_char if only is not None else -1,
+                e.start_char if e is not None else -1,
+            ):
+                # "Mr. Comey did not respond. The president, however, was unrepentant. “...,”
+                # he wrote": the title written last is who "he" is.
+                found = self._definite(titled, titled.idx)
+                if found is not None:
+                    return found
+            if only is not None and (person is None or only.start_char > person.pos):
+                # One person named in the paragraph before (and this one up to here):
+                # "Enter Ms. Lauten — ... \n\n “...,” she wrote".
+                return self._describe(Span.of(self.text, only.start_char, only.end_char), only.root)
             if person is not None and (e is None or e.start_char <= person.pos):
                 return person
             if e is None:
