@@ -113,6 +113,14 @@ CASES = [
         "Donald_Trump",
         id="he-after-the-president",
     ),
+    pytest.param(
+        "Mr. Trump met with Ms. Pelosi on Tuesday at the White House. Ms. Pelosi arrived late."
+        "\n\nMr. Trump spoke first about the wall, which he wants. “We had a very tough"
+        " talk,” she said afterward.",
+        ["a very tough talk"],
+        "Nancy_Pelosi",
+        id="she-is-not-mr-trump",
+    ),
 ]
 
 

@@ -148,6 +148,8 @@ _ROLE_HEADS = _words(
     "frontrunner front-runner contender hopeful republican democrat conservative liberal "
     "lawyer attorney aide adviser advisor spokesman spokeswoman"
 )
+_HONORIFICS = {"mr.": "m", "mr": "m", "ms.": "f", "ms": "f", "mrs.": "f", "mrs": "f", "miss": "f"}
+_PRON_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 _PRON_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "i", "we", "me", "us"})
 _PRON_THING = frozenset({"it", "its"})
 _PRON_PLURAL = frozenset({"they", "them", "their"})
@@ -212,6 +214,7 @@ class SourceResolver:
         self._surnames: dict[str, str] = {}
         self._ent_at = 0
         self._titled: list[Token] | None = None
+        self._gender: dict[str, str] = {}
         self._titled_at: list[int] = []
 
     # -- entity mentions before a position ---------------------------------------------
@@ -224,7 +227,23 @@ class SourceResolver:
                 parts = name.split()
                 if len(parts) >= 2:
                     self._surnames[parts[-1].lower()] = name
+                # "Mr. Trump", "Ms. Lauten" (the Times' house style): the person's gender,
+                # which rules out "she" for Mr. Trump.
+                prev = self.doc[e.start - 1].lower_ if e.start > 0 else ""
+                first = e[0].lower_
+                for word in (prev, first):
+                    g = _HONORIFICS.get(word)
+                    if g and parts:
+                        self._gender.setdefault(parts[-1].lower(), g)
             self._ent_at += 1
+
+    def _fits(self, name: str, word: str) -> bool:
+        """``word`` ("he", "she") may stand for ``name``: no honorific says otherwise."""
+        want = _PRON_GENDER.get(word)
+        words = name.split()
+        if want is None or not words:
+            return True
+        return self._gender.get(words[-1].lower(), want) == want
 
     def _last_entity(self, pos: int, ok: Callable[[SpacySpan], bool]) -> SpacySpan | None:
         for e in reversed(self.ents[: self._ent_at]):
@@ -309,7 +328,7 @@ class SourceResolver:
         t = self._titled[k - 1]
         return t if cutoff - t.idx < 600 else None
 
-    def _only_person_nearby(self, cutoff: int) -> SpacySpan | None:
+    def _only_person_nearby(self, cutoff: int, word: str = "") -> SpacySpan | None:
         """The PERSON mentioned in the previous paragraph and this one before ``cutoff``,
         when there is exactly one (by surname)."""
         text = self.text
@@ -326,6 +345,7 @@ class SourceResolver:
             and canonical_outlet(e.text) is None
             # "the unenthused Obama daughters": a name modifying a noun is not the person.
             and e.root.dep_ != "compound"
+            and self._fits(e.text, word)
         ]
         names = {e.text.split()[-1].lower() for e in found}
         return found[-1] if len(names) == 1 else None
@@ -352,15 +372,19 @@ class SourceResolver:
                     and not s.plural
                     and not s.anonymous
                     and s.name.lower() not in _PRON_PERSON
+                    and self._fits(s.name, word)
                 ),
                 None,
             )
             cutoff = getattr(self, "_cutoff", pos)
-            only = self._only_person_nearby(cutoff)
+            only = self._only_person_nearby(cutoff, word)
             e = self._last_entity(
                 cutoff,
                 lambda e: (
-                    e.label_ == "PERSON" and _main_subject(e.root) and e.text not in _PLATFORMS
+                    e.label_ == "PERSON"
+                    and _main_subject(e.root)
+                    and e.text not in _PLATFORMS
+                    and self._fits(e.text, word)
                 ),
             )
             titled = self._titled_subject(cutoff)
@@ -382,7 +406,12 @@ class SourceResolver:
                 return person
             if e is None:
                 e = self._last_entity(
-                    cutoff, lambda e: e.label_ == "PERSON" and e.text not in _PLATFORMS
+                    cutoff,
+                    lambda e: (
+                        e.label_ == "PERSON"
+                        and e.text not in _PLATFORMS
+                        and self._fits(e.text, word)
+                    ),
                 )
         else:
             if self.history:
