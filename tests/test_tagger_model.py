@@ -97,15 +97,15 @@ def test_empty_doc(nlp: Any, tagger: Tagger) -> None:
 
 # The CI accuracy gate: the tagger alone on PolNeAR dev (84 articles, parse included about a
 # minute on one core). Measured with the shipped model (python benchmarks/train_tagger.py):
-# exact 0.767 / 0.701 / 0.541, overlap 0.803 / 0.798 / 0.826 (source / cue / content).
+# exact 0.766 / 0.705 / 0.548, overlap 0.806 / 0.802 / 0.830 (source / cue / content).
 # The floors sit 0.02 below, so a real regression fails and parser noise does not.
 FLOORS = {
     "exact.source": 0.745,
-    "exact.cue": 0.68,
-    "exact.content": 0.52,
-    "overlap.source": 0.78,
-    "overlap.cue": 0.775,
-    "overlap.content": 0.805,
+    "exact.cue": 0.685,
+    "exact.content": 0.53,
+    "overlap.source": 0.785,
+    "overlap.cue": 0.78,
+    "overlap.content": 0.81,
 }
 
 

@@ -27,11 +27,13 @@ from newstrace.errors import ModelError
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "attribution.crfsuite"
 
-# L1 prunes most of the ~1M candidate features (the shipped file stays near 20 MB); L2 keeps
-# the survivors smooth. Measured on dev (tagger alone, exact F1 source/cue/content):
-# 100 iterations 0.767/0.701/0.541; 150 iterations 0.758/0.693/0.521; 200 iterations (older
-# features) lost 0.025 on content against 100: L-BFGS run longer overfits the training split.
+# L1 prunes most of the ~1M candidate features (the shipped file stays near 23 MB; 70
+# iterations leave 43 MB, over the 30 MB budget); L2 keeps the survivors smooth. Measured on
+# dev (tagger alone, exact F1 source/cue/content, one run each): 70 iterations
+# 0.759/0.695/0.539; 85: 0.764/0.707/0.549; 100: 0.767/0.701/0.541; 150: 0.758/0.693/0.521;
+# 200 (older features) lost 0.025 on content against 100: L-BFGS run longer overfits.
 # c2 = 0.2 instead of 0.05 gave 0.760/0.696/0.534; c1 = 0.3 (c2 = 0.01) was flat.
+# The rule-role features follow ``analysis.extract``: retrain when the rules change much.
 DEFAULT_HYPER: dict[str, Any] = {
     "c1": 0.1,
     "c2": 0.05,
