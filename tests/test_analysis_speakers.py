@@ -121,6 +121,21 @@ CASES = [
         "Nancy_Pelosi",
         id="she-is-not-mr-trump",
     ),
+    pytest.param(
+        "Donald Trump held a rally on Friday.\n\n“We are going to build a wall. It is going to"
+        " be a big, beautiful wall.\n\n“And who is going to pay for the wall?” Mr. Trump"
+        " asked the crowd.",
+        ["We are going to build a wall", "And who is going to pay"],
+        "Donald_Trump",
+        id="quotation-over-two-paragraphs",
+    ),
+    pytest.param(
+        "“We have to bring this country together,” Bernie Sanders, I-Vt., said Sunday on"
+        " NBC’s “Meet the Press.” “That is what this campaign is about.”",
+        ["That is what this campaign is about"],
+        "Bernie_Sanders",
+        id="continued-after-a-title-ending-the-sentence",
+    ),
 ]
 
 

@@ -5,7 +5,7 @@ paragraphs, and sign-offs ("“...” ― Sonya Herridge").
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from spacy.tokens import Doc, Token
 
@@ -207,6 +207,38 @@ def continue_quotes(doc: Doc, hits: list[Hit], quotes: Sequence[tuple[int, int]]
             continue
         prev.content = (*prev.content, q)
         taken.append(q)
+    _open_paragraphs(text, hits, quotes, free)
+
+
+def _open_paragraphs(
+    text: str,
+    hits: list[Hit],
+    quotes: Sequence[tuple[int, int]],
+    free: Callable[[tuple[int, int]], bool],
+) -> None:
+    """A quote left open at its paragraph's end goes on in the next paragraph, which re-opens
+    it: "“We are going to build a wall. ... ¶ “And who is going to pay for it?” Mr. Trump
+    asked" — the speaker named in the last paragraph of the quotation said all of it."""
+    owner: dict[tuple[int, int], Hit] = {}
+    for h in hits:
+        if h.direct and h.content:
+            for f in h.content:
+                owner[f] = h
+    for k in range(len(quotes) - 2, -1, -1):
+        q, nxt = quotes[k], quotes[k + 1]
+        if text[q[1] - 1] in _DOUBLE or not free(q):
+            continue  # closed in its paragraph, or someone's already
+        line_start = text.rfind("\n", 0, q[0]) + 1
+        if text[line_start : q[0]].strip() or any(c in _DOUBLE for c in text[q[0] + 1 : q[1]]):
+            continue  # the quotation opens the paragraph; a stray mark inside: mispaired
+        gap = text[q[1] : nxt[0]]
+        if gap.strip() or gap.count("\n") < 1:
+            continue  # the next paragraph must open with the quote
+        found = next((o for f, o in owner.items() if f[0] <= nxt[0] < f[1]), None)
+        if found is None or found.content is None:
+            continue
+        found.content = tuple(sorted((q, *found.content)))
+        owner[q] = found
 
 
 def _continue_reported(
@@ -260,5 +292,7 @@ def _without_titles(text: str, between: str, at: int, quotes: Sequence[tuple[int
         if qs >= end:
             break
         if qs >= at and qe <= end and len(text[qs:qe].split()) < 4:
-            between = between[: qs - at] + " " * (qe - qs) + between[qe - at :]
+            # "on NBC’s “Meet the Press.”": the title's own full stop ends the sentence.
+            stop = "." if text[qs:qe].rstrip(_DOUBLE + "’' ").endswith((".", "!", "?")) else " "
+            between = between[: qs - at] + " " * (qe - qs - 1) + stop + between[qe - at :]
     return between
