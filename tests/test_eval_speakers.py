@@ -63,6 +63,7 @@ def test_fixture_article_speakers() -> None:
 def test_basil_dev_speaker_rate() -> None:
     res = speakers.run(BASIL_DEV)
     assert res["articles"] > 100
-    # Measured 2026-11-25 (full Analyzer): see benchmarks/speakers.py; floor a bit below.
-    assert res["persons"]["rate"] >= 0.70, res["persons"]
-    assert res["all"]["rate"] >= 0.55, res["all"]
+    # Measured 2026-11-25 with the full Analyzer (benchmarks/speakers.py): 0.750 on person-like
+    # labels (75/100), 0.593 on all named labels (83/140); floors a bit below.
+    assert res["persons"]["rate"] >= 0.72, res["persons"]
+    assert res["all"]["rate"] >= 0.57, res["all"]
