@@ -50,13 +50,22 @@ def eval_group() -> None:
     default=None,
     help="Also write predictions in the shared scorer's JSONL format here.",
 )
+@click.option(
+    "--system",
+    type=click.Choice(["analyzer", "tagger"]),
+    default="analyzer",
+    show_default=True,
+    help="analyzer: what `analyze` outputs (tagger + rules); tagger: the trained tagger alone.",
+)
 @_FORMAT
-def eval_polnear(directory: Path, limit: int | None, predictions: Path | None, fmt: str) -> None:
+def eval_polnear(
+    directory: Path, limit: int | None, predictions: Path | None, system: str, fmt: str
+) -> None:
     """Attribution spans vs. a PolNeAR split (DIR holds text/ and attributions/)."""
     from newstrace.eval import polnear
 
     try:
-        result = polnear.run(directory, limit=limit, predictions_out=predictions)
+        result = polnear.run(directory, limit=limit, predictions_out=predictions, system=system)
     except NewstraceError as exc:
         raise click.ClickException(str(exc)) from exc
     _print(result, fmt)
