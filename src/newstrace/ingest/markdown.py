@@ -155,8 +155,9 @@ def finish_meta(meta: ArticleMeta, text: str, body_start: int) -> None:
         meta.publisher = M.publisher_for(meta.url, meta.site)
 
 
-def read_markdown(text: str, path: str) -> Article:
-    meta, body_start, exclude = parse_layout(text, headline_markdown=True)
+def read_layout(text: str, path: str, *, markdown: bool) -> Article:
+    """An article in the headline / byline / date / body layout, Markdown or plain."""
+    meta, body_start, exclude = parse_layout(text, headline_markdown=markdown)
     finish_meta(meta, text, body_start)
     return Article(
         path=path,
@@ -164,6 +165,10 @@ def read_markdown(text: str, path: str) -> Article:
         meta=meta,
         id=meta.url,
         body_start=body_start,
-        format="markdown",
+        format="markdown" if markdown else "text",
         exclude=exclude,
     )
+
+
+def read_markdown(text: str, path: str) -> Article:
+    return read_layout(text, path, markdown=True)

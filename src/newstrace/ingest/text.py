@@ -7,21 +7,11 @@ credits its agency.
 
 from __future__ import annotations
 
-from newstrace.ingest.markdown import finish_meta, parse_layout
+from newstrace.ingest.markdown import read_layout
 from newstrace.model import Article
 
 __all__ = ["read_text"]
 
 
 def read_text(text: str, path: str) -> Article:
-    meta, body_start, exclude = parse_layout(text, headline_markdown=False)
-    finish_meta(meta, text, body_start)
-    return Article(
-        path=path,
-        text=text,
-        meta=meta,
-        id=meta.url,
-        body_start=body_start,
-        format="text",
-        exclude=exclude,
-    )
+    return read_layout(text, path, markdown=False)
