@@ -27,134 +27,29 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from newstrace.analysis.source_words import (
+    ANON_HEADS,
+    ANON_WORDS,
+    AUTHORING,
+    DEFINITE,
+    DOC_HEADS,
+    HONORIFICS,
+    MEDIA_HEADS,
+    PLATFORMS,
+    PRON_GENDER,
+    PRON_PERSON,
+    PRON_PLURAL,
+    PRON_THING,
+    RELATIVE,
+    ROLE_HEADS,
+    TITLE_HEADS,
+    TITLES,
+    canonical_outlet,
+    source_type,
+)
 from newstrace.model import Source, Span
 
-_canonical_outlet: Callable[[str | None], str | None] | None
-try:  # the ingest helper's outlet table, when present
-    from newstrace.ingest.outlets import canonical_outlet as _canonical_outlet
-except ImportError:  # pragma: no cover - depends on the ingest stage being installed
-    _canonical_outlet = None
-
 __all__ = ["SourceResolver", "canonical_outlet", "source_type"]
-
-# Fallback when the ingest outlet table is absent: the outlets most cited in wire copy.
-_LOCAL_OUTLETS = {
-    "the new york times": "The New York Times",
-    "new york times": "The New York Times",
-    "nyt": "The New York Times",
-    "the washington post": "The Washington Post",
-    "washington post": "The Washington Post",
-    "the wall street journal": "The Wall Street Journal",
-    "reuters": "Reuters",
-    "the associated press": "Associated Press",
-    "associated press": "Associated Press",
-    "ap": "Associated Press",
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "cnn": "CNN",
-    "bbc": "BBC",
-    "fox news": "Fox News",
-    "bloomberg": "Bloomberg",
-    "politico": "Politico",
-}
-# Outlet-table names that are platforms, not media voices, when they appear as a source.
-_PLATFORMS = frozenset({"Twitter", "X", "Facebook", "Instagram", "YouTube", "TikTok", "Telegram"})
-
-
-def canonical_outlet(name: str) -> str | None:
-    if _canonical_outlet is not None:
-        try:
-            found = _canonical_outlet(name)
-        except Exception:  # noqa: BLE001 - a broken table must not stop the analysis
-            found = None
-        if found:
-            return None if found in _PLATFORMS else found
-    return _LOCAL_OUTLETS.get(name.lower().strip())
-
-
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-# Heads that make a source a medium: "the newspaper said", "the daily reported".
-_MEDIA_HEADS = _words(
-    "newspaper paper daily weekly magazine tabloid outlet broadcaster network channel station "
-    "website site publication newsroom agency"
-)
-# Heads that make a source the state: ministries, embassies, intelligence, the military.
-_GOV_HEADS = _words(
-    "government administration ministry minister embassy ambassador kremlin pentagon "
-    "department intelligence military army navy police congress senate parliament court "
-    "cabinet regime authorities prosecutor prosecutors officials official spokesman "
-    "spokeswoman spokesperson diplomat diplomats secretary agencies state states white house "
-    "fbi cia nsa commission council legislature judge"
-)
-# Words in an organisation's name that mark it as a body of state.
-_GOV_NAME_WORDS = _words(
-    "ministry embassy kremlin pentagon department white fbi cia nsa congress senate "
-    "parliament government administration court police army navy council commission "
-    "intelligence"
-)
-_DOC_HEADS = _words(
-    "report study memo letter filing document documents survey poll data records analysis "
-    "assessment findings complaint lawsuit indictment statement review audit book article "
-    "story tweet post email emails transcript video footage investigation research paper"
-)
-_ORG_HEADS = _words(
-    "company campaign group party committee union foundation firm organization organisation "
-    "association coalition corporation bank university institute movement team spokespeople"
-)
-_PERSON_HEADS = _words(
-    "spokesman spokeswoman spokesperson aide adviser advisor lawyer attorney analyst expert "
-    "witness resident candidate senator president governor leader chairman chief director "
-    "executive manager member person man woman voter voters supporter supporters critic "
-    "critics source sources people insider insiders officer professor scientist"
-)
-# Unnamed people: heads that stand for someone the article does not name.
-_ANON_HEADS = _words(
-    "official officials source sources person people aide aides insider insiders diplomat "
-    "diplomats officer officers staffer staffers adviser advisers advisor advisors"
-)
-_ANON_WORDS = frozenset({"anonymous", "unnamed", "unidentified", "anonymity", "undisclosed"})
-_TITLES = _words(
-    "president mr. mrs. ms. dr. sen. rep. gov. gen. secretary senator governor mr mrs ms dr "
-    "prime minister vice former state sir lord rev. judge justice chancellor king queen "
-    "prince pope mayor speaker leader chief candidate nominee gop democratic republican lt. "
-    "col. sgt. capt. adm. u.s. russian presidential"
-)
-# Titles a definite description may use for a person named before with the title.
-_TITLE_HEADS: dict[str, frozenset[str]] = {
-    "governor": frozenset({"gov.", "governor", "gov"}),
-    "senator": frozenset({"sen.", "senator", "sen"}),
-    "congressman": frozenset({"rep.", "representative", "congressman"}),
-    "congresswoman": frozenset({"rep.", "representative", "congresswoman"}),
-    "lawmaker": frozenset({"rep.", "sen.", "representative", "senator"}),
-    "president": frozenset({"president", "pres."}),
-    "mayor": frozenset({"mayor"}),
-    "secretary": frozenset({"secretary", "sec."}),
-    "candidate": frozenset({"candidate", "nominee"}),
-    "nominee": frozenset({"candidate", "nominee"}),
-    "minister": frozenset({"minister"}),
-    "chancellor": frozenset({"chancellor"}),
-    "ambassador": frozenset({"ambassador", "amb."}),
-}
-# Verbs whose subject is the author of their object ("wrote a letter", "issued a statement").
-_AUTHORING = _words("write pen send post issue release publish sign tweet file")
-# Role nouns a definite description uses for a person just quoted ("the communications pro",
-# "the billionaire", "the veteran lawmaker"); not "official" or "source", which are new people.
-_ROLE_HEADS = _words(
-    "pro veteran lawmaker congressman congresswoman politician businessman businesswoman "
-    "billionaire mogul developer host star strategist operative activist incumbent challenger "
-    "frontrunner front-runner contender hopeful republican democrat conservative liberal "
-    "lawyer attorney aide adviser advisor spokesman spokeswoman"
-)
-_HONORIFICS = {"mr.": "m", "mr": "m", "ms.": "f", "ms": "f", "mrs.": "f", "mrs": "f", "miss": "f"}
-_PRON_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
-_PRON_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "i", "we", "me", "us"})
-_PRON_THING = frozenset({"it", "its"})
-_PRON_PLURAL = frozenset({"they", "them", "their"})
-_RELATIVE = frozenset({"who", "which", "that", "whom", "whose"})
-_DEFINITE = frozenset({"the", "this", "that", "these", "those"})
 
 
 @dataclass(slots=True)
@@ -196,7 +91,7 @@ def _main_subject(t: Token) -> bool:
 
 def _person_name(ent_text: str) -> str:
     words = ent_text.split()
-    while len(words) > 1 and words[0].lower() in _TITLES:
+    while len(words) > 1 and words[0].lower() in TITLES:
         words.pop(0)
     name = " ".join(words)
     return re.sub(r"(’s|'s|’|')$", "", name)
@@ -232,14 +127,14 @@ class SourceResolver:
                 prev = self.doc[e.start - 1].lower_ if e.start > 0 else ""
                 first = e[0].lower_
                 for word in (prev, first):
-                    g = _HONORIFICS.get(word)
+                    g = HONORIFICS.get(word)
                     if g and parts:
                         self._gender.setdefault(parts[-1].lower(), g)
             self._ent_at += 1
 
     def _fits(self, name: str, word: str) -> bool:
         """``word`` ("he", "she") may stand for ``name``: no honorific says otherwise."""
-        want = _PRON_GENDER.get(word)
+        want = PRON_GENDER.get(word)
         words = name.split()
         if want is None or not words:
             return True
@@ -290,7 +185,7 @@ class SourceResolver:
     def _resolve(self, span: Span, head: Token | None) -> _Speaker:
         low = span.text.lower().strip()
         words = low.split()
-        if head is not None and head.lower_ in _RELATIVE and head.head.dep_ in ("relcl", "acl"):
+        if head is not None and head.lower_ in RELATIVE and head.head.dep_ in ("relcl", "acl"):
             # "Bay Financial, which said ...": the relative pronoun stands for its noun.
             ante = head.head.head
             lo, hi = ante.left_edge.i, ante.i + 1
@@ -298,11 +193,11 @@ class SourceResolver:
                 self.text, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])
             )
             return self._describe(ante_span, ante)
-        if len(words) == 1 and words[0] in _PRON_THING | _PRON_PERSON | _PRON_PLURAL:
+        if len(words) == 1 and words[0] in PRON_THING | PRON_PERSON | PRON_PLURAL:
             found = self._pronoun(words[0], span.start)
             if found is not None:
                 return found
-        if words and words[0] in _DEFINITE and head is not None:
+        if words and words[0] in DEFINITE and head is not None:
             found = self._definite(head, span.start)
             if found is not None:
                 return found
@@ -312,7 +207,7 @@ class SourceResolver:
         """The last "the president" / "the senator" subject of a main clause before ``cutoff``
         (within the distance a pronoun reaches back)."""
         if self._titled is None:
-            heads = _TITLE_HEADS.keys() | _ROLE_HEADS
+            heads = TITLE_HEADS.keys() | ROLE_HEADS
             self._titled = [
                 t
                 for t in self.doc
@@ -341,7 +236,7 @@ class SourceResolver:
             for e in self.ents[: self._ent_at]
             if e.label_ == "PERSON"
             and lo <= e.start_char < cutoff
-            and e.text not in _PLATFORMS  # "on Twitter" is often tagged PERSON
+            and e.text not in PLATFORMS  # "on Twitter" is often tagged PERSON
             and canonical_outlet(e.text) is None
             # "the unenthused Obama daughters": a name modifying a noun is not the person.
             and e.root.dep_ != "compound"
@@ -354,12 +249,12 @@ class SourceResolver:
         recent = self.history[-8:]
         # Speakers of the main story first, those quoted inside others' words after.
         recent = [s for s in recent if s.nested] + [s for s in recent if not s.nested]
-        if word in _PRON_THING:
+        if word in PRON_THING:
             for s in reversed(recent):
                 if s.type != "person" and not s.plural:
                     return s
             e = self._last_entity(pos, lambda e: e.label_ in ("ORG", "GPE", "FAC"))
-        elif word in _PRON_PERSON:
+        elif word in PRON_PERSON:
             if word in ("i", "we", "me", "us"):
                 return None
             # The latest person named as a speaker or as the subject of a sentence: "Lauten
@@ -371,7 +266,7 @@ class SourceResolver:
                     if s.type == "person"
                     and not s.plural
                     and not s.anonymous
-                    and s.name.lower() not in _PRON_PERSON
+                    and s.name.lower() not in PRON_PERSON
                     and self._fits(s.name, word)
                 ),
                 None,
@@ -383,7 +278,7 @@ class SourceResolver:
                 lambda e: (
                     e.label_ == "PERSON"
                     and _main_subject(e.root)
-                    and e.text not in _PLATFORMS
+                    and e.text not in PLATFORMS
                     and self._fits(e.text, word)
                 ),
             )
@@ -409,7 +304,7 @@ class SourceResolver:
                     cutoff,
                     lambda e: (
                         e.label_ == "PERSON"
-                        and e.text not in _PLATFORMS
+                        and e.text not in PLATFORMS
                         and self._fits(e.text, word)
                     ),
                 )
@@ -423,7 +318,7 @@ class SourceResolver:
 
     def _definite(self, head: Token, pos: int) -> _Speaker | None:
         h = head.lower_
-        if h in _MEDIA_HEADS:
+        if h in MEDIA_HEADS:
             for s in reversed(self.history):
                 if s.media:
                     return s
@@ -435,10 +330,10 @@ class SourceResolver:
         for s in reversed(self.history):
             if s.head == h:
                 return s
-        if h in _TITLE_HEADS and head.tag_ == "NN":
+        if h in TITLE_HEADS and head.tag_ == "NN":
             # "the Texas governor continues": the last person named with that title, else the
             # last named person who spoke.
-            titles = _TITLE_HEADS[h]
+            titles = TITLE_HEADS[h]
             e = self._last_entity(
                 pos,
                 lambda e: (
@@ -457,7 +352,7 @@ class SourceResolver:
                     return s
             return self._topic_person(pos)
         # Any singular tag: the small model tags "pro" in "The communications pro" as an adverb.
-        if h in _ROLE_HEADS and head.tag_ not in ("NNS", "NNPS"):
+        if h in ROLE_HEADS and head.tag_ not in ("NNS", "NNPS"):
             # "added Lauten ... The communications pro also took a shot at ...": a role noun
             # names again the person who just spoke.
             for s in reversed(self.history[-3:]):
@@ -492,7 +387,7 @@ class SourceResolver:
                     if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                         ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
                         break
-        if ent is None and head is not None and h in _DOC_HEADS:
+        if ent is None and head is not None and h in DOC_HEADS:
             # "according to a statement from Boehner", "Obama's statement said": the author
             # of the document speaks through it.
             author = self._author(head)
@@ -505,12 +400,12 @@ class SourceResolver:
             outlet = canonical_outlet(cand)
             if outlet:
                 return _Speaker(outlet, "media", h, False, False, True)
-        anonymous = bool(_ANON_WORDS & {t.lower_ for t in toks}) or "familiar with" in low
+        anonymous = bool(ANON_WORDS & {t.lower_ for t in toks}) or "familiar with" in low
         has_person = any(
             e.label_ == "PERSON" and e.start_char >= span.start and e.end_char <= span.end
             for e in self.ents
         )
-        if not anonymous and h in _ANON_HEADS and not has_person:
+        if not anonymous and h in ANON_HEADS and not has_person:
             anonymous = True
         if ent is not None and ent.label_ == "PERSON":
             name = _person_name(ent.text)
@@ -537,7 +432,7 @@ class SourceResolver:
                 cands.append(c)
             if c.dep_ == "prep" and c.lower_ in ("from", "by"):
                 cands.extend(g for g in c.children if g.dep_ == "pobj")
-        if head.dep_ == "dobj" and head.head.lemma_.lower() in _AUTHORING:
+        if head.dep_ == "dobj" and head.head.lemma_.lower() in AUTHORING:
             # "the aide, Elizabeth Lauten, wrote an open letter ..., saying": the writer.
             for c in head.head.children:
                 if c.dep_ == "nsubj":
@@ -561,43 +456,3 @@ class SourceResolver:
             return _strip_det(text.split(",")[0].strip())
         first = text.split(",")[0].strip()
         return _strip_det(first) if first else text
-
-
-def source_type(low: str, head: str, ent_label: str | None, toks: list[Token] | None = None) -> str:
-    """person | organization | government | media | document | unknown, from the words."""
-    toks = toks or []
-    words = set(low.replace("’s", "").replace("'s", "").split())
-    if head in _MEDIA_HEADS and head not in ("agency", "site", "paper"):
-        return "media"
-    if head in _DOC_HEADS:
-        return "document"
-    if ent_label == "GPE" or head in (
-        "kremlin",
-        "pentagon",
-        "intelligence",
-        "government",
-        "administration",
-        "ministry",
-        "embassy",
-        "authorities",
-    ):
-        return "government"
-    if ent_label in ("ORG", "FAC") and words & _GOV_NAME_WORDS:
-        return "government"
-    if head in _GOV_HEADS:
-        gov_mod = any(t.ent_type_ == "GPE" or t.lower_ in _GOV_NAME_WORDS for t in toks)
-        if (
-            head in ("spokesman", "spokeswoman", "spokesperson", "judge", "secretary")
-            and not gov_mod
-        ):
-            return "person"
-        return "government"
-    if ent_label == "PERSON":
-        return "person"
-    if ent_label in ("ORG", "FAC") or head in _ORG_HEADS:
-        return "organization"
-    if head in _PERSON_HEADS or head in _PRON_PERSON:
-        return "person"
-    if ent_label == "NORP":
-        return "person"
-    return "unknown"
