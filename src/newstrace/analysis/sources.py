@@ -14,7 +14,14 @@ Decisions (documented here because tests and users rely on them):
   anonymous (the body is on the record).
 - "it" resolves to the last singular non-person speaker, "he"/"she" to the last person,
   "they" to the last speaker of any kind; failing a speaker, to the nearest named entity
-  before it of a fitting kind.
+  before it of a fitting kind. For "he"/"she" the candidates are people named as the subject
+  of a main clause (not of a reported one), a lone person in this or the previous paragraph
+  (not a name modifying a noun: "the Obama daughters"), or a "the president" subject written
+  after them; "Mr."/"Ms." rule out the other pronoun.
+- "the president", "the Texas governor", "the billionaire": the last person named with that
+  title, else the last named person quoted, else the person the text is about.
+- A document speaks for its author: "a statement from Boehner", "Obama's statement", "wrote an
+  open letter ..., saying".
 """
 
 from __future__ import annotations
