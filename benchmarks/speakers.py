@@ -20,7 +20,7 @@ def main() -> int:
     ap.add_argument("--no-tagger", action="store_true", help="dependency rules only")
     ap.add_argument("--misses", action="store_true", help="print the uncovered quote spans")
     args = ap.parse_args()
-    res = speakers.run(Path(args.basil_dir), use_tagger=not args.no_tagger)
+    res = speakers.run(Path(args.basil_dir), use_tagger=not args.no_tagger, with_misses=args.misses)
     if args.misses:
         for m in res["misses"]:
             name = Path(m["article"]).name

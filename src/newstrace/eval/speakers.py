@@ -146,11 +146,12 @@ def score(
     return out
 
 
-def run(basil_dir: Path, *, use_tagger: bool = True) -> dict[str, Any]:
+def run(basil_dir: Path, *, use_tagger: bool = True, with_misses: bool = False) -> dict[str, Any]:
     """Speaker coverage of the Analyzer over a BASIL folder (``articles/``, ``annotations/``).
 
     Returns ``{"persons": {"spans", "covered", "rate"}, "all": {...}, "articles": n,
-    "seconds": s, "misses": [{"article", "speaker", "start", "end", "text"}, ...]}``.
+    "seconds": s}``, plus ``"misses": [{"article", "speaker", "start", "end", "text"}, ...]``
+    (the uncovered quote spans) with ``with_misses``.
     """
     from newstrace.analysis.pipeline import Analyzer
 
@@ -169,4 +170,7 @@ def run(basil_dir: Path, *, use_tagger: bool = True) -> dict[str, Any]:
     out = score((quotes, res) for (_, quotes), res in zip(items, analyzed, strict=True))
     out["articles"] = len(items)
     out["seconds"] = round(time.perf_counter() - t0, 2)
+    misses = out.pop("misses")
+    if with_misses:
+        out["misses"] = misses
     return out
