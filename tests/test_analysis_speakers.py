@@ -136,6 +136,14 @@ CASES = [
         "Bernie_Sanders",
         id="continued-after-a-title-ending-the-sentence",
     ),
+    pytest.param(
+        "Meredith Vieira asked Trump about the birth certificate. The remarks prompted Vieira"
+        " to ask Trump if he had people in Hawaii. He signaled he did, saying, “And they"
+        " cannot believe what they're finding.”",
+        ["cannot believe what they're finding"],
+        "Donald_Trump",
+        id="he-is-not-meredith",
+    ),
 ]
 
 

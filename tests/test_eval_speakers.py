@@ -64,7 +64,7 @@ def test_basil_dev_speaker_rate() -> None:
     res = speakers.run(BASIL_DEV)
     assert "misses" not in res
     assert res["articles"] >= 50  # the articles holding a named-speaker quote
-    # Measured 2026-11-25 with the full Analyzer (benchmarks/speakers.py): 0.750 on person-like
-    # labels (75/100), 0.593 on all named labels (83/140); floors a bit below.
+    # Measured 2026-11-25 with the full Analyzer (benchmarks/speakers.py): 0.760 on person-like
+    # labels (76/100), 0.600 on all named labels (84/140); floors a bit below.
     assert res["persons"]["rate"] >= 0.72, res["persons"]
     assert res["all"]["rate"] >= 0.57, res["all"]

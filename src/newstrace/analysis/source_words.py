@@ -130,6 +130,26 @@ ROLE_HEADS = _words(
     "frontrunner front-runner contender hopeful republican democrat conservative liberal "
     "lawyer attorney aide adviser advisor spokesman spokeswoman"
 )
+# Given names common in US political news, by gender, for "he"/"she" (names borne by both,
+# such as Lindsey, Dana, Leslie, Kelly, Terry, Jordan, are left out on purpose).
+FEMALE_NAMES = _words(
+    "mary hillary nancy elizabeth sarah kellyanne meredith michelle melania ivanka susan "
+    "dianne kirsten kamala amy lisa patricia jennifer linda barbara margaret karen maxine "
+    "debbie tammy nikki condoleezza madeleine janet loretta sally jeanne marsha heidi claire "
+    "tulsi alexandria ilhan rashida ayanna betsy elaine sonia ruth sandra samantha valerie huma "
+    "donna omarosa stormy christine jill ann anne maria laura julie katie kate jane joan carol "
+    "catherine kathleen rebecca rachel emily jessica ashley amanda stephanie nicole melissa "
+    "michele deborah cynthia angela helen diane lauren gina theresa angela sheila wendy"
+)
+MALE_NAMES = _words(
+    "donald barack joe joseph mike michael mitch paul john chuck charles bernie ted marco jeb "
+    "chris christopher ben rand james jeff mitt harry kevin steve steven stephen rudy jared "
+    "eric sean reince rex jim bill william george dick tim tom thomas bob robert david richard "
+    "daniel matthew mark andrew brian jason ryan adam scott gary larry frank raymond gregory "
+    "jerry dennis walter peter harold douglas henry carl arthur roger keith jeremy lawrence "
+    "justin gerald ron ronald newt rick elijah jerrold anthony andy jon jay josh brendan "
+    "barney jack al hank orrin lamar trey devin adam jerome kenneth edward"
+)
 HONORIFICS = {"mr.": "m", "mr": "m", "ms.": "f", "ms": "f", "mrs.": "f", "mrs": "f", "miss": "f"}
 PRON_GENDER = {"he": "m", "him": "m", "his": "m", "she": "f", "her": "f", "hers": "f"}
 PRON_PERSON = frozenset({"he", "she", "him", "her", "his", "hers", "i", "we", "me", "us"})

@@ -40,7 +40,9 @@ from newstrace.analysis.source_words import (
     AUTHORING,
     DEFINITE,
     DOC_HEADS,
+    FEMALE_NAMES,
     HONORIFICS,
+    MALE_NAMES,
     MEDIA_HEADS,
     PLATFORMS,
     PRON_GENDER,
@@ -136,6 +138,11 @@ class SourceResolver:
                 for word in (prev, first):
                     g = HONORIFICS.get(word)
                     if g and parts:
+                        self._gender.setdefault(parts[-1].lower(), g)
+                if len(parts) >= 2:
+                    given = parts[0].lower()
+                    g = "f" if given in FEMALE_NAMES else "m" if given in MALE_NAMES else None
+                    if g:
                         self._gender.setdefault(parts[-1].lower(), g)
             self._ent_at += 1
 
