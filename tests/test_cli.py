@@ -37,6 +37,14 @@ def test_analyze_json_on_the_seed_gives_one_record_whose_spans_index_its_text(se
                 assert doc["text"][span["start"] : span["end"]] == span["text"]
 
 
+def test_nested_attributions_are_flagged_for_corpora_that_annotate_only_the_outer_ones(seed_path):
+    doc = json.loads(_run("analyze", str(seed_path), "--format", "json").stdout)
+    by_cue = {a["cue"]["text"]: a for a in doc["attributions"] if a["cue"]}
+    assert by_cue["reported Friday"]["nested"] is False
+    assert by_cue["has concluded"]["nested"] is True
+    assert by_cue["has concluded"]["via"] == ["The New York Times"]
+
+
 def test_analyze_text_output_shows_metadata_and_the_chain(seed_path):
     result = _run("analyze", str(seed_path))
     assert result.exit_code == 0

@@ -81,6 +81,9 @@ class Attribution:
     channel: twitter | statement | interview | report | ... or None when not said
     via:     resolved names of the reporters above the source in this article, outermost first
              (a newspaper quoting a spokesman: via == ["The New York Times"])
+    nested:  the cue lies inside another attribution's content ("U.S. intelligence has
+             concluded …, the Times reported"). Corpora such as PolNeAR annotate only the
+             outermost attributions: compare against them with ``nested == False``.
     """
 
     source: Source | None
@@ -92,6 +95,7 @@ class Attribution:
     channel: str | None = None
     via: tuple[str, ...] = ()
     direct: bool = False
+    nested: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -104,6 +108,7 @@ class Attribution:
             "channel": self.channel,
             "via": list(self.via),
             "direct": self.direct,
+            "nested": self.nested,
         }
 
     @classmethod
@@ -118,6 +123,7 @@ class Attribution:
             channel=d.get("channel"),
             via=tuple(d.get("via") or ()),
             direct=bool(d.get("direct", False)),
+            nested=bool(d.get("nested", False)),
         )
 
 

@@ -176,7 +176,7 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         for h in hits:
             if h.content and not any(ch.isalnum() for s, e in h.content for ch in text[s:e]):
                 h.content = None  # a content of quote marks alone ("“”")
-    attributions = enrich(doc, article.text, hits)
+    attributions = mark_nested(enrich(doc, article.text, hits))
     return AnalyzedArticle(article, attributions, build_chain(article.meta, attributions))
 
 
@@ -373,18 +373,31 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
     return out
 
 
-def outermost_attributions(attributions: Sequence[Attribution]) -> list[Attribution]:
-    """The attributions whose cue lies in no other attribution's content.
+def _fragments(span: Span | None) -> tuple[tuple[int, int], ...]:
+    if span is None:
+        return ()
+    return span.fragments or ((span.start, span.end),)
 
-    PolNeAR annotates only these ("No nested attributions", guidelines p.23): score against it
-    with this view. The product keeps the nested ones ("U.S. intelligence has concluded ...,
-    The New York Times reported"), which carry ``via``.
+
+def mark_nested(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """Set ``nested`` on the attributions whose cue overlaps another attribution's content.
+
+    PolNeAR annotates only the outer ones ("No nested attributions", guidelines p.23); the
+    product keeps the inner ones ("U.S. intelligence has concluded ..., The New York Times
+    reported"), which carry ``via``, and flags them so either view is one filter away.
     """
+    contents = [(a, _fragments(a.content)) for a in attributions]
+    out = []
+    for a in attributions:
+        cue = _fragments(a.cue)
+        nested = any(
+            other is not a and any(s < ce and cs < e for s, e in cue for cs, ce in frags)
+            for other, frags in contents
+        )
+        out.append(replace(a, nested=nested) if nested != a.nested else a)
+    return out
 
-    def inside(a: Attribution, b: Attribution) -> bool:
-        if a is b or a.cue is None or b.content is None:
-            return False
-        parts = b.content.fragments or ((b.content.start, b.content.end),)
-        return any(s <= a.cue.start < e for s, e in parts)
 
-    return [a for a in attributions if not any(inside(a, b) for b in attributions)]
+def outermost_attributions(attributions: Sequence[Attribution]) -> list[Attribution]:
+    """The attributions whose cue lies in no other attribution's content (PolNeAR's view)."""
+    return [a for a in mark_nested(attributions) if not a.nested]

@@ -138,22 +138,6 @@ def _frags(span: Span | None) -> Fragments | None:
     return span.fragments or ((span.start, span.end),)
 
 
-def outermost(cands: Sequence[Candidate]) -> list[Candidate]:
-    """Drop attributions whose cue lies inside another's content.
-
-    The analysis keeps nested attributions ("officials said, the Times reported") because
-    provenance needs them; PolNeAR annotates only the outermost (guidelines, "No nested
-    attributions"), so scoring the inner ones would count them as false positives.
-    """
-
-    def inside(cue: Fragments | None, content: Fragments | None) -> bool:
-        if not cue or not content:
-            return False
-        return any(s < ce and cs < e for s, e in cue for cs, ce in content)
-
-    return [c for c in cands if not any(o is not c and inside(c.cue, o.content) for o in cands)]
-
-
 def analyzer_predictor(spacy_model: str | None = None) -> Predict:
     """The whole analysis (rules + tagger + enrichment), as ``newstrace analyze`` runs it."""
     from newstrace import settings
@@ -171,8 +155,9 @@ def analyzer_predictor(spacy_model: str | None = None) -> Predict:
                 origin="analyzer",
             )
             for a in analyzer.analyze_one(article).attributions
+            if not a.nested
         ]
-        return outermost(cands)
+        return cands
 
     return predict
 
