@@ -50,7 +50,9 @@ def attribution_lines(number: int, attribution: Attribution) -> list[str]:
 
 def article_text(record: AnalyzedArticle) -> str:
     meta = record.article.meta
-    label = record.article.path + (f"#{record.article.id}" if record.article.id else "")
+    # A record id names one entry of a multi-article file; a bare URL is shown on its own line.
+    record_id = record.article.id
+    label = record.article.path + (f"#{record_id}" if record_id and record_id != meta.url else "")
     out = [f"== {label}"]
     rows = [
         ("title", meta.title),
