@@ -109,13 +109,7 @@ def read_jsonl(text: str, path: str) -> list[Article | Failure]:
         except json.JSONDecodeError as e:
             out.append(Failure(where, f"invalid JSON: {e.msg} (column {e.colno})"))
             continue
-        if not isinstance(rec, dict):
-            out.append(Failure(where, "not a JSON object"))
-            continue
-        try:
-            out.append(article_from_record(rec, path))
-        except ValueError as e:
-            out.append(Failure(where, str(e)))
+        out.append(_record(rec, path, where))
     only = out[0] if len(out) == 1 else None
     if isinstance(only, Failure):
         # A one-record file that fails is a failed file, not a file with one bad line.
@@ -125,14 +119,14 @@ def read_jsonl(text: str, path: str) -> list[Article | Failure]:
 
 
 def _records(data: list[Any], path: str) -> list[Article | Failure]:
-    out: list[Article | Failure] = []
-    for i, rec in enumerate(data, start=1):
-        where = f"{path}:#{i}"
-        if not isinstance(rec, dict):
-            out.append(Failure(where, "not a JSON object"))
-            continue
-        try:
-            out.append(article_from_record(rec, path))
-        except ValueError as e:
-            out.append(Failure(where, str(e)))
-    return out
+    return [_record(rec, path, f"{path}:#{i}") for i, rec in enumerate(data, start=1)]
+
+
+def _record(rec: Any, path: str, where: str) -> Article | Failure:
+    """One record, or the Failure that names where it is (``path:LINE`` or ``path:#N``)."""
+    if not isinstance(rec, dict):
+        return Failure(where, "not a JSON object")
+    try:
+        return article_from_record(rec, path)
+    except ValueError as e:
+        return Failure(where, str(e))
