@@ -128,14 +128,19 @@ def subtree_ranges(
     return out
 
 
-def to_fragments(doc: Doc, ranges: Sequence[tuple[int, int]]) -> Fragments | None:
+def merge_ranges(ranges: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted ranges with overlapping or touching ones joined."""
     merged: list[tuple[int, int]] = []
     for s, e in sorted(ranges):
         if merged and s <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
         else:
             merged.append((s, e))
-    return tuple(char_extent(doc, s, e) for s, e in merged) or None
+    return merged
+
+
+def to_fragments(doc: Doc, ranges: Sequence[tuple[int, int]]) -> Fragments | None:
+    return tuple(char_extent(doc, s, e) for s, e in merge_ranges(ranges)) or None
 
 
 def overlaps(a: Fragments | None, b: Fragments | None) -> bool:

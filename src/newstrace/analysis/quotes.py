@@ -17,6 +17,7 @@ from newstrace.analysis.hits import (
     char_extent,
     doc_text,
     inside_any,
+    merge_ranges,
 )
 
 __all__ = ["find_quotes", "continue_quotes", "signoff_hits"]
@@ -103,12 +104,7 @@ def _stretch_to_quote(
         ns, ne = min(s, qs[0][0]), max(e, qs[-1][1])
         out.append((ns, ne))
         direct = direct and len(qs) == 1 and (ns, ne) == qs[0]
-    merged: list[tuple[int, int]] = []
-    for s, e in sorted(out):
-        if merged and s <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(e, merged[-1][1]))
-        else:
-            merged.append((s, e))
+    merged = merge_ranges(out)
     if any(s <= cue[0] < e for s, e in merged):
         return content, False
     return tuple(merged), direct
