@@ -147,7 +147,7 @@ def articles_cmd(db: str, fmt: str) -> None:
         records,
         fmt,
         lambda r: (
-            "\t".join(str(r[k] or "-") for k in ("published", "publisher", "id", "title"))
+            "\t".join(str(r[k] or "-") for k in ("published", "publisher", "id", "path", "title"))
             + (f"\t(copy of {r['copy_of']})" if r.get("copy_of") else "")
         ),
     )
