@@ -41,4 +41,14 @@ class StoreError(NewstraceError):
 
 
 class UsageError(NewstraceError):
+    """A bad command line or setting (``NEWSTRACE_MAX_BYTES=abc``): nothing was read.
+
+    64 is EX_USAGE of BSD ``sysexits.h``; 2 stays "some inputs failed" (``InputError``)."""
+
     exit_code = 64
+
+
+def one_line(text: str) -> str:
+    """``text`` safe to print as one line of an error report: control characters and line
+    separators (a newline in a file name, U+2028) are shown escaped, as Python writes them."""
+    return "".join(ch if ch.isprintable() or ch == " " else ascii(ch)[1:-1] for ch in text)

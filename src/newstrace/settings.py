@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from newstrace.errors import UsageError
+
 
 @dataclass(frozen=True, slots=True)
 class Setting:
@@ -24,6 +26,20 @@ class Setting:
         if override not in (None, ""):
             return str(override)
         return os.environ.get(self.env) or self.default
+
+    def positive_int(self, override: str | None = None) -> int:
+        """The value as a whole number >= 1; a UsageError (exit 64) names the bad value."""
+        raw = self.value(override)
+        try:
+            number = int(raw.strip().replace("_", ""))
+        except ValueError:
+            number = 0
+        if number < 1:
+            raise UsageError(
+                f"{self.env}={raw!r}: {self.name} must be a whole number >= 1",
+                hint=f"unset it for the default ({self.default}) or give e.g. {self.default}",
+            )
+        return number
 
 
 SPACY_MODEL = Setting(
@@ -42,8 +58,16 @@ MAX_BYTES = Setting(
     str(50 * 1024 * 1024),
     "largest input file read, in bytes; larger files are reported and skipped",
 )
+MAX_CHARS = Setting(
+    "max_chars",
+    # spaCy's own limit (Language.max_length): its parser needs about 1 GB per 100k characters
+    # on long texts. No real article comes near (the longest PolNeAR text has ~25k characters);
+    # a longer text is a book, a dump or a mis-extracted page, and is reported, not analysed.
+    str(1_000_000),
+    "longest text analysed, in characters; longer texts are reported and skipped",
+)
 BATCH_SIZE = Setting(
     "batch_size", "32", "articles parsed together by spaCy's nlp.pipe (memory vs. throughput)"
 )
 
-ALL: tuple[Setting, ...] = (SPACY_MODEL, DB, MAX_BYTES, BATCH_SIZE)
+ALL: tuple[Setting, ...] = (SPACY_MODEL, DB, MAX_BYTES, MAX_CHARS, BATCH_SIZE)

@@ -12,6 +12,7 @@ Public API (the CLI calls exactly this):
 
 from __future__ import annotations
 
+import errno
 import glob
 import os
 import sys
@@ -22,6 +23,7 @@ from newstrace.errors import InputError
 from newstrace.ingest import detect
 from newstrace.ingest.outlets import canonical_outlet, is_media_name, outlet_for_domain
 from newstrace.model import Article, Failure
+from newstrace.settings import MAX_CHARS
 
 __all__ = [
     "canonical_outlet",
@@ -41,6 +43,14 @@ def _known(name: str) -> bool:
     return any(low.endswith(ext) for ext in detect.KNOWN_EXTENSIONS)
 
 
+def _symlink_loop(path: str) -> bool:
+    try:
+        os.stat(path)
+    except OSError as e:
+        return e.errno == errno.ELOOP
+    return False
+
+
 def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
     for p in paths:
         if p == "-":
@@ -52,9 +62,19 @@ def expand_paths(paths: Sequence[str]) -> Iterator[str | InputError]:
                 found += [
                     os.path.join(root, f) for f in files if not f.startswith(".") and _known(f)
                 ]
+            if not found:
+                # A silent success on an empty folder (a wrong path, a failed download) would
+                # look like "nothing to do".
+                yield InputError(
+                    p,
+                    "no article files in this directory",
+                    hint="known extensions: " + " ".join(detect.KNOWN_EXTENSIONS),
+                )
             yield from sorted(found)
         elif os.path.exists(p):
             yield p
+        elif os.path.islink(p):
+            yield InputError(p, "symlink loop" if _symlink_loop(p) else "broken symlink")
         elif _GLOB_CHARS & set(p):
             hits = sorted(glob.glob(p, recursive=True))
             if not hits:
@@ -77,7 +97,7 @@ def _read_all(path: str, stdin: BinaryIO | None) -> bytes:
         try:
             size = os.path.getsize(path)
         except OSError as e:
-            raise InputError(path, f"cannot read ({e.strerror or e})") from None
+            raise _os_error(path, e) from None
         if size > cap:
             raise InputError(
                 path,
@@ -90,7 +110,7 @@ def _read_all(path: str, stdin: BinaryIO | None) -> bytes:
         except IsADirectoryError:
             raise InputError(path, "is a directory") from None
         except OSError as e:
-            raise InputError(path, f"cannot read ({e.strerror or e})") from None
+            raise _os_error(path, e) from None
     if len(data) > cap:
         raise InputError(
             path,
@@ -98,6 +118,15 @@ def _read_all(path: str, stdin: BinaryIO | None) -> bytes:
             hint=f"split it, or raise the cap with {detect.ENV_MAX}",
         )
     return data
+
+
+def _os_error(path: str, e: OSError) -> InputError:
+    if e.errno == errno.ELOOP:
+        return InputError(path, "symlink loop")
+    if e.errno == errno.ENOENT:
+        # Listed a moment ago (a directory walk), gone now: moved or deleted mid-run.
+        return InputError(path, "no such file (deleted or moved while reading?)")
+    return InputError(path, f"cannot read ({e.strerror or e})")
 
 
 def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Article | Failure]:
@@ -113,6 +142,7 @@ def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Artic
     name = name or path
     if not data or not data.strip():
         raise InputError(path, "empty file")
+    data = detect.utf16_to_utf8(data)
     fmt = detect.format_for(name, data)
     if fmt == "gzip":
         if _gz_peek(data).startswith((b"WARC/", b"warc/")) or name.lower().endswith(
@@ -120,9 +150,7 @@ def read_bytes(data: bytes, path: str, *, name: str | None = None) -> list[Artic
         ):
             # WARC members are read one by one: a cut file still yields its first records.
             return read_warc(data, path)
-        inner = detect.gunzip(data, path)
-        if len(inner) > detect.max_bytes():
-            raise InputError(path, "decompressed input too large", hint=f"see {detect.ENV_MAX}")
+        inner = detect.gunzip(data, path)  # refuses more than max_bytes while inflating
         inner_name = name[:-3] if name.lower().endswith(".gz") else name
         if detect.sniff(inner) == "warc" or inner_name.lower().endswith((".warc", ".arc")):
             return read_warc(data, path)
@@ -171,14 +199,31 @@ def read_path(path: str, stdin: BinaryIO | None = None) -> list[Article]:
 def iter_articles(
     paths: Sequence[str], stdin: BinaryIO | None = None
 ) -> Iterator[Article | Failure]:
-    """Stream Articles and Failures for every expanded path; never raises for bad input."""
+    """Stream Articles and Failures for every expanded path; never raises for bad input.
+
+    A text longer than ``max_chars`` is a Failure here, before any parsing: spaCy refuses
+    texts over its ``max_length`` with an exception that would stop the whole batch."""
+    limit = detect.max_chars()
     for p in expand_paths(paths):
         if isinstance(p, InputError):
             yield Failure(p.path, p.reason)
             continue
         try:
-            yield from read_bytes(_read_all(p, stdin), p)
+            items = read_bytes(_read_all(p, stdin), p)
         except InputError as e:
             yield Failure(p, e.reason)
+            continue
         except (RecursionError, MemoryError) as e:  # pathological inputs (deeply nested HTML)
             yield Failure(p, f"cannot be read ({type(e).__name__})")
+            continue
+        for n, item in enumerate(items, start=1):
+            if isinstance(item, Article) and len(item.text) > limit:
+                # One record of many (JSONL, feed, WARC) is named by its id, else its number.
+                where = p if len(items) == 1 else f"{p}:{item.id or f'#{n}'}"
+                yield Failure(
+                    where,
+                    f"text too long ({len(item.text):,} characters > {limit:,}; "
+                    f"split it, or raise the limit with {MAX_CHARS.env})",
+                )
+            else:
+                yield item

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import codecs
-import gzip
+import logging
 import os
 import re
 import zlib
 
 from newstrace.errors import InputError
-from newstrace.settings import MAX_BYTES
+from newstrace.settings import MAX_BYTES, MAX_CHARS
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -18,6 +18,7 @@ __all__ = [
     "format_for",
     "gunzip",
     "max_bytes",
+    "max_chars",
     "sniff",
 ]
 
@@ -59,17 +60,24 @@ _BY_EXT = {
     ".arc": "warc",
 }
 
+log = logging.getLogger("newstrace")
+
 # The cap itself is the MAX_BYTES setting (newstrace.settings, env NEWSTRACE_MAX_BYTES).
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024
 ENV_MAX = MAX_BYTES.env
 
 
 def max_bytes() -> int:
-    """The size cap of one input file, in bytes (setting ``max_bytes``, default 50 MB)."""
-    try:
-        return int(float(MAX_BYTES.value()))
-    except ValueError:
-        return DEFAULT_MAX_BYTES
+    """The size cap of one input file, in bytes (setting ``max_bytes``, default 50 MB).
+
+    Raises UsageError for a value that is not a positive whole number (``abc``, ``0``): a cap
+    silently ignored, or one that refuses every file, is worse than a clear error."""
+    return MAX_BYTES.positive_int()
+
+
+def max_chars() -> int:
+    """The longest text analysed, in characters (setting ``max_chars``)."""
+    return MAX_CHARS.positive_int()
 
 
 def _ext(path: str) -> str:
@@ -106,7 +114,7 @@ def is_binary(data: bytes) -> bool:
     head = data[:4096]
     if not head:
         return False
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or utf16_guess(head):
         return False
     if b"\x00" in head:
         return True
@@ -115,11 +123,75 @@ def is_binary(data: bytes) -> bool:
     return ctrl > len(head) * 0.05
 
 
-def gunzip(data: bytes, path: str) -> bytes:
+def utf16_guess(data: bytes) -> str | None:
+    """ "utf-16-le" / "utf-16-be" for UTF-16 text without a byte-order mark, else None.
+
+    Text in a Latin script saved as UTF-16 has a NUL in every other byte (the high byte of
+    each ASCII character) and almost none in the other position; binary data has NULs
+    scattered everywhere or nowhere.
+    """
+    head = data[:4096]
+    if len(head) < 4:
+        return None
+    head = head[: len(head) - len(head) % 2]
+    pairs = len(head) // 2
+    even = head[0::2].count(0)
+    odd = head[1::2].count(0)
+    # 30%: a page of mostly ASCII text is > 90% such pairs; 1%: allows a stray U+0100-block
+    # letter (whose low byte is NUL) but not a binary blob.
+    for nuls, others, enc in ((odd, even, "utf-16-le"), (even, odd, "utf-16-be")):
+        if nuls >= 0.3 * pairs and others <= 0.01 * pairs:
+            try:
+                text = head.decode(enc)
+            except UnicodeDecodeError:
+                # A cut surrogate pair at the end of the sample is fine.
+                text = head[:-2].decode(enc, errors="replace")
+            ctrl = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+            if ctrl <= 0.01 * len(text):
+                return enc
+    return None
+
+
+def utf16_to_utf8(data: bytes) -> bytes:
+    """UTF-16 input (with a byte-order mark, or recognised without one) as UTF-8 bytes, so
+    that sniffing and the readers see ordinary text; any other input unchanged."""
+    enc = None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        enc = "utf-16"  # the BOM picks the byte order and is dropped
+    elif not data.startswith(codecs.BOM_UTF8):
+        enc = utf16_guess(data)
+    if enc is None:
+        return data
     try:
-        return gzip.decompress(data)
-    except (EOFError, OSError, zlib.error) as e:
+        return data.decode(enc).encode("utf-8")
+    except UnicodeDecodeError:
+        return data  # decode() reports it (a byte-order mark but not UTF-16 after it)
+
+
+def gunzip(data: bytes, path: str, limit: int | None = None) -> bytes:
+    """Decompress every gzip member of ``data``, never holding more than ``limit`` bytes
+    (default: the ``max_bytes`` cap): a small file inflating to gigabytes (a gzip bomb) is
+    refused after ``limit`` bytes, not after filling memory."""
+    cap = max_bytes() if limit is None else limit
+    out = bytearray()
+    rest = data
+    try:
+        while rest:
+            d = zlib.decompressobj(31)
+            out += d.decompress(rest, cap + 1 - len(out))
+            if len(out) > cap or d.unconsumed_tail:
+                raise InputError(
+                    path,
+                    f"decompressed input too large (> {cap / 1e6:.0f} MB)",
+                    hint=f"split it, or raise the cap with {ENV_MAX}",
+                )
+            if not d.eof:
+                raise EOFError("compressed file ended before the end-of-stream marker")
+            # Concatenated members (``cat a.gz b.gz``) are one file; trailing NULs are padding.
+            rest = d.unused_data.lstrip(b"\x00")
+    except (EOFError, zlib.error) as e:
         raise InputError(path, f"truncated or corrupt gzip data ({e})") from None
+    return bytes(out)
 
 
 def sniff(data: bytes) -> str | None:
@@ -187,8 +259,29 @@ def _declared(data: bytes) -> str | None:
         return None
 
 
+def _utf8_lenient(data: bytes) -> tuple[str, int, int]:
+    """UTF-8 with each invalid byte as U+FFFD: (text, invalid bytes, valid multi-byte chars)."""
+    raw = data.decode("utf-8", errors="surrogateescape")
+    bad = sum(1 for ch in raw if "\udc80" <= ch <= "\udcff")
+    good = sum(1 for ch in raw if ord(ch) > 127) - bad
+    if bad:
+        raw = "".join("\ufffd" if "\udc80" <= ch <= "\udcff" else ch for ch in raw)
+    return raw, bad, good
+
+
+def _replaced(path: str, text: str, bad: int) -> str:
+    log.warning(
+        "%s: %d invalid UTF-8 byte%s replaced by U+FFFD (the rest is read as UTF-8)",
+        path,
+        bad,
+        "" if bad == 1 else "s",
+    )
+    return text
+
+
 def decode(data: bytes, path: str, *, markup: bool = False) -> str:
-    """Bytes → str: BOM, then the declared charset (markup), then UTF-8, then detection.
+    """Bytes → str: BOM (UTF-8, UTF-16), UTF-16 without BOM, then the declared charset
+    (markup), then UTF-8, then UTF-8 with a few stray bytes replaced, then detection.
 
     Raises InputError for binary data and for bytes no encoding explains.
     """
@@ -204,13 +297,21 @@ def decode(data: bytes, path: str, *, markup: bool = False) -> str:
                 return data[len(bom) :].decode(enc)
             except UnicodeDecodeError:
                 raise InputError(path, f"not valid {enc} despite its byte-order mark") from None
+    bomless = utf16_guess(data)
+    if bomless is not None:
+        try:
+            return data.decode(bomless)
+        except UnicodeDecodeError:
+            pass
     if is_binary(data):
         raise InputError(
             path, "binary file, not an article", hint="expected text, HTML, JSONL, a feed or WARC"
         )
     if markup:
         declared = _declared(data)
-        if declared and declared not in ("utf-8", "ascii"):
+        # A UTF-16/32 declaration on bytes that are not UTF-16 (a page re-saved as UTF-8
+        # keeps its old <meta>) would turn the text into CJK noise.
+        if declared and declared not in ("utf-8", "ascii") and not declared.startswith("utf-"):
             try:
                 return data.decode(declared)
             except (UnicodeDecodeError, LookupError):
@@ -219,6 +320,12 @@ def decode(data: bytes, path: str, *, markup: bool = False) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    lenient, bad, good = _utf8_lenient(data)
+    if good >= bad:
+        # UTF-8 text with a few stray bytes (a cut character, one pasted Latin-1 letter): at
+        # least as many well-formed multi-byte characters as bad bytes means the file is UTF-8.
+        # Re-reading it all as another charset would garble every one of them ("’" → "‚Äô").
+        return _replaced(path, lenient, bad)
     # Western text saved as Windows-1252 / Latin-1 is the commonest non-UTF-8 news file; when
     # every non-ASCII character it decodes to is a Latin letter or typographic punctuation,
     # take it before asking the statistical detector (which may pick a Central European page
@@ -234,6 +341,9 @@ def decode(data: bytes, path: str, *, markup: bool = False) -> str:
         # mostly made of them is another alphabet (Cyrillic in cp1251, Greek…) read wrongly.
         if all(ch in _WESTERN for ch in high) and len(high) <= 0.35 * max(letters, 1):
             return western
+    if bad <= max(1, 0.01 * len(data)):
+        # Plain ASCII text with a stray byte or two that no Western charset explains.
+        return _replaced(path, lenient, bad)
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:200_000]).best()

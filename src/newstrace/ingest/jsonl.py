@@ -93,7 +93,10 @@ def read_jsonl(text: str, path: str) -> list[Article | Failure]:
             raise InputError(path, f"invalid JSON: {e.msg} (line {e.lineno})") from None
         return _records(data if isinstance(data, list) else [data], path)
     out: list[Article | Failure] = []
-    lines = text.splitlines()
+    # JSON Lines records end at "\n" only: str.splitlines() also breaks at U+2028, U+0085 and
+    # other separators that are valid, unescaped, inside JSON strings (a "\r" left at a line's
+    # end is JSON whitespace).
+    lines = text.split("\n")
     if stripped.startswith("{") and len([ln for ln in lines if ln.strip()]) > 1:
         # A pretty-printed single JSON object spans many lines: try the whole file first.
         try:

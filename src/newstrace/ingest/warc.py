@@ -13,6 +13,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from newstrace.errors import InputError
+from newstrace.ingest.detect import max_bytes
 from newstrace.ingest.html import read_html
 from newstrace.model import Article, Failure
 
@@ -33,8 +34,13 @@ def read_warc(data: bytes, path: str) -> list[Article | Failure]:
                 continue
             uri = rec.rec_headers.get_header("WARC-Target-URI")
             n += 1
-            body = rec.content_stream().read()
             where = f"{path}:{uri or n}"
+            # Bounded: a gzip-compressed record may inflate far beyond the file's size.
+            cap = max_bytes()
+            body = rec.content_stream().read(cap + 1)
+            if len(body) > cap:
+                out.append(Failure(where, f"record too large (> {cap / 1e6:.0f} MB)"))
+                continue
             if getattr(rec.raw_stream, "limit", 0) > 0:
                 # Fewer bytes than the record's Content-Length: the file ends mid-record.
                 raise EOFError(f"record {uri or n} is cut short")
