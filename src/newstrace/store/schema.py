@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from newstrace.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Version 1. ``articles.record`` holds the full AnalyzedArticle JSON (the public contract), so
 # every other table can be rebuilt from it; the flattened columns exist for queries only.
@@ -77,10 +77,72 @@ CREATE TABLE state (
 """
 
 
+# Version 2 (the web app, ``newstrace serve``): full-text search over titles, texts, the resolved
+# names of sources and claim texts (FTS5), kept current by triggers so that no writer has to know
+# about it, plus the indexes the pages look rows up by. ``article_fts`` keeps its own copy of the
+# text (``articles.record`` is JSON, which FTS5 cannot index directly); ``claim_fts`` indexes
+# ``claims.text`` in place (external content).
+_V2 = """
+CREATE VIRTUAL TABLE article_fts USING fts5(
+    title, text, sources, tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER article_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO article_fts (rowid, title, text, sources) VALUES (
+        new.seq,
+        coalesce(new.title, ''),
+        coalesce(json_extract(new.record, '$.text'), ''),
+        coalesce((SELECT group_concat(json_extract(value, '$.source.resolved'), ' ; ')
+                  FROM json_each(new.record, '$.attributions')), '')
+    );
+END;
+CREATE TRIGGER article_fts_delete AFTER DELETE ON articles BEGIN
+    DELETE FROM article_fts WHERE rowid = old.seq;
+END;
+CREATE TRIGGER article_fts_update AFTER UPDATE OF title, record ON articles BEGIN
+    DELETE FROM article_fts WHERE rowid = old.seq;
+    INSERT INTO article_fts (rowid, title, text, sources) VALUES (
+        new.seq,
+        coalesce(new.title, ''),
+        coalesce(json_extract(new.record, '$.text'), ''),
+        coalesce((SELECT group_concat(json_extract(value, '$.source.resolved'), ' ; ')
+                  FROM json_each(new.record, '$.attributions')), '')
+    );
+END;
+INSERT INTO article_fts (rowid, title, text, sources)
+    SELECT seq, coalesce(title, ''), coalesce(json_extract(record, '$.text'), ''),
+           coalesce((SELECT group_concat(json_extract(value, '$.source.resolved'), ' ; ')
+                     FROM json_each(record, '$.attributions')), '')
+    FROM articles;
+
+CREATE VIRTUAL TABLE claim_fts USING fts5(
+    text, content = 'claims', content_rowid = 'rowid',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER claim_fts_insert AFTER INSERT ON claims BEGIN
+    INSERT INTO claim_fts (rowid, text) VALUES (new.rowid, new.text);
+END;
+CREATE TRIGGER claim_fts_delete AFTER DELETE ON claims BEGIN
+    INSERT INTO claim_fts (claim_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+END;
+CREATE TRIGGER claim_fts_update AFTER UPDATE OF text ON claims BEGIN
+    INSERT INTO claim_fts (claim_fts, rowid, text) VALUES ('delete', old.rowid, old.text);
+    INSERT INTO claim_fts (rowid, text) VALUES (new.rowid, new.text);
+END;
+INSERT INTO claim_fts (claim_fts) VALUES ('rebuild');
+
+-- Look-ups of the pages: an article by its display id (input id, else path), an outlet's
+-- articles, a story's claims, an article's claim memberships.
+CREATE INDEX articles_display ON articles(coalesce(input_id, path));
+CREATE INDEX articles_publisher ON articles(publisher, published);
+CREATE INDEX claims_story ON claims(story);
+CREATE INDEX claim_members_article ON claim_members(article_seq, idx);
+"""
+
+
 # MIGRATIONS[i] takes a database at version i to version i + 1: an SQL script, or a function
 # for steps that must rewrite data (e.g. re-deriving columns from ``articles.record``). Add a
 # step here (never edit an old one) whenever the schema changes, and bump SCHEMA_VERSION.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2]
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:
