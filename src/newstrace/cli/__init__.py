@@ -6,13 +6,15 @@ import click
 
 from newstrace import __version__
 from newstrace.cli.analyze import analyze_cmd, info_cmd
+from newstrace.cli.base import NewstraceGroup, setup
 from newstrace.cli.evaluate import eval_group, train_cmd
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=NewstraceGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="newstrace")
 def cli() -> None:
     """Trace who said what in news coverage, on whose authority, and who merely relays it."""
+    setup()  # exit codes, one-line warnings, settings checked: see cli/base.py
 
 
 cli.add_command(analyze_cmd)

@@ -10,14 +10,14 @@ from typing import Any, TextIO
 import click
 
 from newstrace import __version__, settings
-from newstrace.errors import InputError, NewstraceError
+from newstrace.errors import InputError, NewstraceError, one_line
 from newstrace.model import AnalyzedArticle, Article, Failure
 
 FORMATS = ("text", "json", "jsonl")
 
 
 def fail(message: str) -> None:
-    click.echo(f"newstrace: error: {message}", err=True)
+    click.echo(f"newstrace: error: {one_line(message)}", err=True)
 
 
 def _load_analyzer(model: str | None, use_tagger: bool) -> Any:

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import click
 
 from newstrace import settings
+from newstrace.cli.base import error, warn
 from newstrace.errors import InputError, NewstraceError, StoreError
 from newstrace.linking.query import ensure_linked, find_claim, stories
 from newstrace.model import Article, Failure
@@ -19,7 +22,7 @@ FORMATS = ("text", "json", "jsonl")
 
 
 def _fail(exc: NewstraceError) -> None:
-    click.echo(f"newstrace: error: {exc}", err=True)
+    error(str(exc))
     raise SystemExit(exc.exit_code)
 
 
@@ -45,12 +48,38 @@ def _format_option(choices: tuple[str, ...] = FORMATS) -> Any:
 
 
 def _open_existing(db: str) -> Store:
-    """Open a store for reading: a missing file is an error, not a new empty database."""
-    if db != ":memory:" and not Path(db).exists():
+    """Open a store for reading, read-only: a missing file is an error, not a new empty
+    database, and another program's database is refused, never changed.
+
+    The command's reads run in one read transaction (one snapshot), so an ingest committing
+    meanwhile cannot show it half-linked data."""
+    store = open_store(db, readonly=True)
+    try:
+        store.conn.execute("BEGIN")
+        if store.state("links_stale") == "1":
+            warn(
+                f"{db}: articles were added since the store was last linked (an interrupted "
+                "ingest?); copies, stories and claims may miss them: rerun `newstrace ingest` "
+                "to finish linking"
+            )
+    except sqlite3.Error as exc:
+        store.close()
+        raise StoreError(f"{db}: cannot read the database: {exc}") from exc
+    return store
+
+
+@contextmanager
+def _reading(db: str) -> Iterator[Store]:
+    """A read-only store for one command; any SQLite failure while reading (disk full, a
+    damaged file, a lock held too long) is one StoreError line, not a traceback."""
+    try:
+        with _open_existing(db) as store:
+            yield store
+    except sqlite3.Error as exc:
         raise StoreError(
-            f"{db}: no such database", hint="run `newstrace ingest PATH... --db FILE` first"
-        )
-    return open_store(db)
+            f"{db}: cannot read the database: {exc}",
+            hint="check free disk space (SQLite needs room for temporary files) and the file",
+        ) from exc
 
 
 def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
@@ -108,7 +137,7 @@ def ingest_cmd(
         if isinstance(item, Failure):
             if show:
                 click.echo("", err=True)
-            click.echo(f"newstrace: error: {item.path}: {item.reason}", err=True)
+            error(f"{item.path}: {item.reason}")
         elif show:
             click.echo(f"\ringesting: {count} read", err=True, nl=False)
 
@@ -137,7 +166,7 @@ def ingest_cmd(
 def articles_cmd(db: str, fmt: str) -> None:
     """List the stored articles: id, path, title, publisher, date."""
     try:
-        with _open_existing(db) as store:
+        with _reading(db) as store:
             ensure_linked(store)
             records = [a.to_json() for a in store.articles()]
     except NewstraceError as exc:
@@ -172,7 +201,7 @@ def _story_text(r: dict[str, Any]) -> str:
 def stories_cmd(db: str, fmt: str) -> None:
     """One record per story: its articles (with copies marked) and its claims."""
     try:
-        with _open_existing(db) as store:
+        with _reading(db) as store:
             ensure_linked(store)
             records = stories(store)
     except NewstraceError as exc:
@@ -214,14 +243,14 @@ def _trace_text(r: dict[str, Any]) -> str:
 def trace_cmd(claim: str, db: str, fmt: str) -> None:
     """Provenance of a claim (its id, or words from it): origin, relays, backers, disputers."""
     try:
-        with _open_existing(db) as store:
+        with _reading(db) as store:
             ensure_linked(store)
             record = find_claim(store, claim)
     except NewstraceError as exc:
         _fail(exc)
         return
     if record is None:
-        click.echo(f"newstrace: error: no claim matches {claim!r} in {db}", err=True)
+        error(f"no claim matches {claim!r} in {db}")
         sys.exit(1)
     if fmt == "json":
         click.echo(json.dumps(record, ensure_ascii=False, indent=2))

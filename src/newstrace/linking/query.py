@@ -15,7 +15,7 @@ _SUMMARY_KEYS = ("claim", "text", "independent_sources", "disputers", "attributi
 
 def ensure_linked(store: Store) -> None:
     """Link the store if articles were added since the last linking (an interrupted ingest)."""
-    if store.state("links_stale") == "1":
+    if store.state("links_stale") == "1" and not store.readonly:  # a reader never writes
         link_store(store)
 
 

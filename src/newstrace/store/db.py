@@ -17,7 +17,7 @@ from typing import Any
 
 from newstrace.errors import StoreError
 from newstrace.model import AnalyzedArticle, Article
-from newstrace.store.schema import migrate
+from newstrace.store.schema import SCHEMA_VERSION, migrate
 
 DEFAULT_DB = "newstrace.db"
 
@@ -99,6 +99,9 @@ def _row(r: tuple[Any, ...]) -> StoredArticle:
 
 class Store:
     """An open store. Use ``open_store``; close it (or use it as a context manager)."""
+
+    # Opened with ``open_store(readonly=True)``: writers (linking) must leave it alone.
+    readonly: bool = False
 
     def __init__(self, conn: sqlite3.Connection, path: str) -> None:
         self.conn = conn
@@ -289,14 +292,24 @@ class _Transaction:
                 raise StoreError(f"{self.store.path}: write failed: {e}") from e
 
 
-def open_store(path: str | Path = DEFAULT_DB) -> Store:
-    """Open (creating and migrating as needed) the SQLite store at ``path``."""
+def open_store(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> Store:
+    """Open (creating and migrating as needed) the SQLite store at ``path``.
+
+    ``readonly``: for commands that only read (``articles``, ``stories``, ``trace``, …). The file
+    is opened with SQLite's ``mode=ro``: nothing is created, migrated or switched to WAL, and a
+    file that is not a newstrace store (or one that needs migrating) is refused with a
+    StoreError. A writable open also refuses another program's database rather than adding
+    tables to it.
+    """
     spath = str(path)
+    if readonly:
+        return _open_readonly(spath)
     try:
         if spath != ":memory:":
             Path(spath).parent.mkdir(parents=True, exist_ok=True)
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per article.
         conn = sqlite3.connect(spath, isolation_level=None, timeout=30)
+        _check_ours(conn, spath)
         conn.execute("PRAGMA journal_mode=WAL")
         # NORMAL is durable across application crashes in WAL mode (only an OS crash or power
         # loss may drop the last commits), and it makes per-article commits cheap.
@@ -313,3 +326,53 @@ def open_store(path: str | Path = DEFAULT_DB) -> Store:
         conn.close()
         raise StoreError(f"{spath}: not a newstrace database: {exc}") from exc
     return Store(conn, spath)
+
+
+def _check_ours(conn: sqlite3.Connection, path: str) -> int:
+    """The schema version of a newstrace store (0 for an empty file); StoreError for a file
+    that is another program's database. Reads only."""
+    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if (version == 0 and tables) or (version > 0 and "articles" not in tables):
+        conn.close()
+        raise StoreError(
+            f"{path}: not a newstrace database (it holds other tables)",
+            hint="name a new or existing newstrace store with --db",
+        )
+    return version
+
+
+def _open_readonly(path: str) -> Store:
+    if path == ":memory:" or not Path(path).is_file():
+        raise StoreError(
+            f"{path}: no such database", hint="run `newstrace ingest PATH... --db FILE` first"
+        )
+    uri = Path(path).resolve().as_uri() + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, timeout=30)
+        version = _check_ours(conn, path)
+    except sqlite3.Error as exc:
+        raise StoreError(
+            f"{path}: cannot read the database: {exc}",
+            hint="check that it is a newstrace store (made by `newstrace ingest`)",
+        ) from exc
+    if version != SCHEMA_VERSION:
+        conn.close()
+        if version == 0:
+            raise StoreError(
+                f"{path}: empty file, not a newstrace database yet",
+                hint="run `newstrace ingest PATH... --db FILE` first",
+            )
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"{path}: database schema version {version} is newer than this newstrace "
+                f"({SCHEMA_VERSION})",
+                hint="upgrade newstrace",
+            )
+        raise StoreError(
+            f"{path}: store written by an older newstrace (schema {version} < {SCHEMA_VERSION})",
+            hint="run `newstrace ingest PATH... --db FILE` once to upgrade it",
+        )
+    store = Store(conn, path)
+    store.readonly = True
+    return store
