@@ -137,6 +137,10 @@ class Analyzer:
             )
         if PARAGRAPHS not in nlp.pipe_names:
             nlp.add_pipe(PARAGRAPHS, before="parser")
+        from newstrace.settings import MAX_CHARS
+
+        # Texts up to the max_chars setting are parsed (the readers report longer ones).
+        nlp.max_length = max(nlp.max_length, MAX_CHARS.positive_int())
         self.nlp = nlp
         self.spacy_model = name
         self.batch_size = batch_size
@@ -176,6 +180,8 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         for h in hits:
             if h.content and not any(ch.isalnum() for s, e in h.content for ch in text[s:e]):
                 h.content = None  # a content of quote marks alone ("“”")
+        # Without that content a hit may say nothing at all (a text of quote marks only).
+        hits = [h for h in hits if h.source or h.content]
     attributions = mark_nested(enrich(doc, article.text, hits))
     return AnalyzedArticle(article, attributions, build_chain(article.meta, attributions))
 
