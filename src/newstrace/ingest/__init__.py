@@ -204,6 +204,7 @@ def iter_articles(
     A text longer than ``max_chars`` is a Failure here, before any parsing: spaCy refuses
     texts over its ``max_length`` with an exception that would stop the whole batch."""
     limit = detect.max_chars()
+    detect.max_bytes()  # a bad setting is a UsageError before any file is read
     for p in expand_paths(paths):
         if isinstance(p, InputError):
             yield Failure(p.path, p.reason)
