@@ -14,8 +14,17 @@ The set is built from the shared corpora (nothing is written to disk):
 The real copies are kept out of the base set the synthetic copies are made from, so the gold
 has no unlabelled copies.
 
-Usage: python benchmarks/syndication.py [--originals N] [--seed S]
+Usage: python benchmarks/syndication.py [--originals N] [--seed S] [--wire N]
 Pass: precision >= 0.95 and recall >= 0.90.
+
+``--wire N`` (``build_wire`` / ``score_wire``) adds the wire-copy set of issue 7: N wire stories
+(PolNeAR texts) each sent by an agency (AP, Reuters, AFP) at a full timestamp and republished by
+2-5 outlets 20 minutes to 14 hours later, the same day or the next, some in another time zone
+("-04:00" vs "Z"), as verbatim, trimmed, edited, retitled or boilerplate copies; in one story in
+five an outlet's full copy carries the agency's own timestamp (a tie: the agency's copy is the
+original). It reports copy-group exactness (gold groups found exactly) and copy_of precision /
+recall, with full timestamps and, for comparison, with the times cut to the day (the old
+behaviour, where the pick among same-day copies is the store order).
 """
 
 from __future__ import annotations
@@ -26,7 +35,7 @@ import json
 import random
 import sys
 import time
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from newstrace.linking.syndication import CopyInput, copy_of
@@ -221,6 +230,121 @@ def build(
     return arts, gold
 
 
+AGENCIES = (("AP", "Associated Press"), ("Reuters", "Reuters"), ("AFP", "AFP"))
+OUTLETS = (
+    "San Diego Union-Tribune",
+    "The Seattle Times",
+    "Chicago Tribune",
+    "Yahoo News",
+    "ABC News",
+    "The Washington Post",
+    "U.S. News & World Report",
+    "Star Tribune",
+)
+ZONES = ((0, "Z"), (-4, "-04:00"), (-5, "-05:00"), (2, "+02:00"))
+
+
+def _stamp(at: datetime, rng: random.Random) -> str:
+    """``at`` (UTC) written in a random zone, as a publisher's page would give it."""
+    hours, suffix = rng.choice(ZONES)
+    local = at + timedelta(hours=hours)
+    return local.strftime("%Y-%m-%dT%H:%M:%S") + suffix
+
+
+def build_wire(
+    n_stories: int, seed: int = 0, negatives: int = 300
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """Republished wire copy with full timestamps: articles (in a shuffled store order) and the
+    gold {copy id: original id}. Negatives (other PolNeAR articles, BASIL triplets) keep their
+    day-only dates."""
+    rng = random.Random(seed)
+    base, _real = _dedupe(polnear_articles())
+    # wire stories run to hundreds of words; a one-paragraph brief is below MIN_WORDS, which
+    # syndication never links by design
+    stories = rng.sample([a for a in base if len(a["text"].split()) >= 150], n_stories)
+    others = rng.sample([a for a in base if a not in stories], negatives)
+    arts: list[dict[str, str]] = []
+    gold: dict[str, str] = {}
+    for k, o in enumerate(stories):
+        code, name = rng.choice(AGENCIES)
+        day = date.fromisoformat(o["published"])
+        sent = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(
+            minutes=rng.randint(6 * 60, 22 * 60)
+        )
+        oid = f"wire/{code}/{o['id']}"
+        text = f"{o['text'].rstrip()}\n\nCopyright {day.year} {name}. All rights reserved.\n"
+        arts.append(
+            {
+                "id": oid,
+                "text": text,
+                "published": _stamp(sent, rng),
+                "agencies": code,
+                "publisher": name,
+            }
+        )
+        outlets = rng.sample(OUTLETS, rng.randint(2, 5))
+        for v, outlet in enumerate(outlets):
+            kind = KINDS[(k + v) % len(KINDS)]
+            tie = v == 0 and k % 5 == 0
+            if tie:
+                # the outlet's feed copied the agency's timestamp along with its full text
+                kind, at = "verbatim", sent
+            else:
+                at = sent + timedelta(minutes=rng.randint(20, 14 * 60))
+            vid = f"copy/{kind}/{oid}/{outlet}"
+            arts.append(
+                {
+                    "id": vid,
+                    "text": make_variant(text, kind, rng),
+                    "published": _stamp(at, rng),
+                    "agencies": code,
+                    "publisher": outlet,
+                }
+            )
+            gold[vid] = oid
+    arts.extend(others)
+    arts.extend(basil_articles()[: max(3, negatives // 6)])
+    rng.shuffle(arts)
+    return arts, gold
+
+
+def score_wire(
+    arts: list[dict[str, str]], gold: dict[str, str], day_only: bool = False
+) -> dict[str, object]:
+    """copy_of precision / recall and copy-group exactness on ``build_wire``'s set; with
+    ``day_only`` the times are cut to the day first (the old behaviour)."""
+    docs = [
+        CopyInput(
+            a["text"],
+            a["published"][:10] if day_only else a["published"],
+            [a["agencies"]] if a["agencies"] else [],
+            a.get("publisher"),
+        )
+        for a in arts
+    ]
+    pred = copy_of(docs)
+    predicted = {arts[i]["id"]: arts[p]["id"] for i, p in enumerate(pred) if p is not None}
+    correct = sum(1 for k, v in predicted.items() if gold.get(k) == v)
+
+    def groups(links: dict[str, str]) -> set[frozenset[str]]:
+        by: dict[str, set[str]] = {}
+        for c, o in links.items():
+            by.setdefault(o, {o}).add(c)
+        return {frozenset(g) for g in by.values()}
+
+    gold_groups, pred_groups = groups(gold), groups(predicted)
+    return {
+        "articles": len(arts),
+        "copies": len(gold),
+        "predicted": len(predicted),
+        "precision": round(correct / len(predicted), 4) if predicted else 0.0,
+        "recall": round(correct / len(gold), 4),
+        "groups": len(gold_groups),
+        "groups_exact": round(len(gold_groups & pred_groups) / len(gold_groups), 4),
+        "wrong": [f"{k} -> {v}" for k, v in predicted.items() if gold.get(k) != v][:5],
+    }
+
+
 def score(arts: list[dict[str, str]], gold: dict[str, str]) -> dict[str, object]:
     docs = [
         CopyInput(a["text"], a["published"], [a["agencies"]] if a["agencies"] else []) for a in arts
@@ -254,11 +378,22 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--originals", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--wire", type=int, default=0, help="also score N timestamped wire stories")
     args = ap.parse_args()
     arts, gold = build(args.originals, args.seed)
     res = score(arts, gold)
     print(json.dumps(res))
     ok = float(res["precision"]) >= 0.95 and float(res["recall"]) >= 0.90  # type: ignore[arg-type]
+    if args.wire:
+        warts, wgold = build_wire(args.wire, args.seed)
+        print("wire, day only:", json.dumps(score_wire(warts, wgold, day_only=True)))
+        wres = score_wire(warts, wgold)
+        print("wire, full timestamps:", json.dumps(wres))
+        ok = ok and float(wres["precision"]) >= 0.95 and float(wres["recall"]) >= 0.90  # type: ignore[arg-type]
+        # a group counts as exact only with every copy found: the few misses are heavily
+        # trimmed-and-edited copies that LSH never proposes (a recall limit of detection,
+        # the same in the main set), not a wrong pick of the original
+        ok = ok and float(wres["groups_exact"]) >= 0.97  # type: ignore[arg-type]
     print("PASS" if ok else "FAIL", file=sys.stderr)
     return 0 if ok else 1
 

@@ -10,6 +10,7 @@ from newstrace.ingest.meta import (
     clean_title,
     find_dateline,
     normalize_date,
+    normalize_published,
     parse_byline,
     publisher_for,
     trailing_agencies,
@@ -170,3 +171,22 @@ def test_publisher_from_domain_then_site_name() -> None:
     assert publisher_for("https://www.reuters.com/world/x") == "Reuters"
     assert publisher_for("https://unknown.example/x", "Example Gazette") == "Example Gazette"
     assert publisher_for(None, None) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    [
+        ("2018-04-17 14:03:00", "2018-04-17T14:03:00"),  # news-please date_publish: no zone
+        ("2018-04-17T14:03:00.000-04:00", "2018-04-17T14:03:00-04:00"),
+        ("2023-12-22T20:31:25.462Z", "2023-12-22T20:31:25Z"),
+        ("2023-12-22T22:22:07-0500", "2023-12-22T22:22:07-05:00"),
+        ("Tue, 17 Apr 2018 14:03:00 GMT", "2018-04-17T14:03:00Z"),  # RSS pubDate
+        ("Tue, 17 Apr 2018 14:03:00 +0200", "2018-04-17T14:03:00+02:00"),
+        ("2018-04-17 00:00:00", "2018-04-17"),  # an extractor's midnight: the day only
+        ("2018-04-17", "2018-04-17"),
+        ("June 27, 2020", "2020-06-27"),
+        ("no date here", None),
+    ],
+)
+def test_normalize_published_keeps_time_and_zone(raw: str, iso: str | None) -> None:
+    assert normalize_published(raw) == iso

@@ -115,7 +115,8 @@ def test_html_page_metadata() -> None:
     assert m.title == "Senate Passes Stopgap Bill to Avert Shutdown"  # the h1, not <title>
     assert m.authors == ["Maria Lopez", "Daniel O'Neill"]
     assert m.byline is not None and m.byline.startswith("By Maria Lopez and Daniel O'Neill")
-    assert m.published == "2024-03-08"
+    # article:published_time with its zone, kept whole (issue 7: times order same-day copies)
+    assert m.published == "2024-03-08T23:41:00-05:00"
     assert m.url == "https://www.dailyledger.example/politics/2024/03/08/senate-stopgap-bill"
     assert m.publisher == "The Daily Ledger"  # unknown domain: the site name
     assert m.agencies == []  # "According to a report by the Associated Press" is a citation
@@ -175,7 +176,7 @@ def test_jsonl_records_and_a_broken_line() -> None:
     assert first.meta.title == "Port strike ends after deal"
     assert first.meta.authors == ["Kate Holton"]
     assert first.meta.agencies == ["Reuters"]
-    assert first.meta.published == "2024-03-05"
+    assert first.meta.published == "2024-03-05T14:20:00"  # news-please: a time, no zone
     assert first.meta.publisher == "Reuters"
     assert arts[2].meta.agencies == ["AP"] and arts[2].meta.authors == []
     assert arts[2].meta.publisher == "Associated Press"
@@ -200,7 +201,7 @@ def test_rss_full_content_and_summary_only() -> None:
     assert "\n\n" in full.text  # paragraphs kept
     assert full.meta.agencies == ["AP"]
     assert full.meta.authors == ["Maria Lopez"]
-    assert full.meta.published == "2024-03-07"
+    assert full.meta.published == "2024-03-07T18:05:00-05:00"  # <pubDate> with its zone
     assert full.id == "ledger-20240307-water"
     assert full.meta.publisher == "The Daily Ledger"  # the feed's title, less its section
     assert not full.meta.summary_only
@@ -213,7 +214,7 @@ def test_atom_entry() -> None:
     (art,) = read_path(str(FIX / "feed.atom"))
     assert art.meta.title == "Telescope spots icy dwarf planet"
     assert art.meta.authors == ["Priya Natarajan"]
-    assert art.meta.published == "2024-02-01"
+    assert art.meta.published == "2024-02-01T10:30:00Z"  # <published>, not <updated>
     assert art.meta.url == "https://science.example.org/2024/02/01/dwarf-planet"
     assert art.text.startswith("Astronomers said on Thursday")
     assert art.format == "feed"

@@ -144,7 +144,10 @@ class ArticleMeta:
                trailing credits), never media the text merely cites.
     publisher: the outlet that published this copy (from the URL's domain via the outlet
                table, else the site name).
-    published: YYYY-MM-DD or None.
+    published: ISO 8601: a date-time "YYYY-MM-DDTHH:MM:SS" with its zone ("Z", "+02:00") when
+               the input gives one, without a zone when it does not; the date "YYYY-MM-DD" when
+               only the day is known; None when unknown. Compare through
+               ``newstrace.linking.text.instant`` / ``sort_key``, not as strings.
     """
 
     title: str | None = None

@@ -42,7 +42,8 @@ def _page_prediction(pid: str, html: bytes) -> dict[str, Any]:
         "id": pid,
         "title": page.title,
         "authors": authors,
-        "date": page.date,
+        # the gold gives the day; ``page.date`` keeps the time of day when the page has one
+        "date": page.date[:10] if page.date else None,
         "body": page.body,
         "site": page.site,
     }

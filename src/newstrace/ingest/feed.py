@@ -21,13 +21,19 @@ __all__ = ["read_feed"]
 
 
 def _date(entry: Any) -> str | None:
+    # The entry's own string first: it keeps the publisher's zone ("… -0400"), which
+    # feedparser's *_parsed tuples (converted to UTC) lose.
+    for key in ("published", "updated", "dc_date", "created"):
+        raw = entry.get(key)
+        if isinstance(raw, str) and (date := M.normalize_published(raw)):
+            return date
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
         t = entry.get(key)
         if t:
-            return f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}"
-    for key in ("published", "updated", "dc_date"):
-        if entry.get(key):
-            return M.normalize_date(entry[key])
+            return M.normalize_published(
+                f"{t.tm_year:04d}-{t.tm_mon:02d}-{t.tm_mday:02d}T"
+                f"{t.tm_hour:02d}:{t.tm_min:02d}:{t.tm_sec:02d}Z"
+            )
     return None
 
 

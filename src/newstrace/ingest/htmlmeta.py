@@ -280,13 +280,15 @@ def _instant(raw: str) -> datetime | None:
 
 
 def local_date(raw: str | None, tree: Any) -> str | None:
-    """The date of a timestamp, in the page's own time zone when the page shows it.
+    """A timestamp (``M.normalize_published``), in the page's own time zone when the page
+    shows it.
 
     Metadata often gives UTC ("2023-12-23T03:22:07Z") while the page prints the local time of
     the same instant (<time datetime="2023-12-22T22:22:07-0500">): the publication date is the
-    local one. Only a <time> naming the very same instant is trusted for this.
+    local one, so the local form is kept (same instant, the publisher's day). Only a <time>
+    naming the very same instant is trusted for this.
     """
-    date = M.normalize_date(raw)
+    date = M.normalize_published(raw)
     if not raw or not date:
         return date
     utc = _instant(raw)
@@ -300,7 +302,7 @@ def local_date(raw: str | None, tree: Any) -> str | None:
         if local is None or local.utcoffset() in (None, timedelta(0)):
             continue
         if abs((local - utc).total_seconds()) < 60:
-            return local.date().isoformat()
+            return M.normalize_published(local.isoformat(timespec="seconds"))
     return date
 
 
@@ -320,7 +322,7 @@ def visible_date(tree: Any) -> str | None:
     for el in h1.xpath(_VISIBLE_DATE_XPATH):
         raw = el.get("datetime") or text_of(el)
         if raw and len(raw) < 80:
-            date = M.normalize_date(raw)
+            date = M.normalize_published(raw)
             if date:
                 return date
     return None

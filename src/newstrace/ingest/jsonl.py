@@ -60,7 +60,7 @@ def article_from_record(rec: dict[str, Any], path: str) -> Article:
         byline=byline,
         agencies=agencies,
         url=url,
-        published=M.normalize_date(str(date_raw)) if date_raw else None,
+        published=M.normalize_published(str(date_raw)) if date_raw else None,
         site=domain,
     )
     dl = M.dateline_of(text, 0)

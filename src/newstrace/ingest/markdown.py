@@ -93,7 +93,7 @@ def parse_layout(text: str, *, headline_markdown: bool) -> tuple[ArticleMeta, in
         elif (
             meta.published is None
             and _DATE_LINE.match(plain)
-            and (date := M.normalize_date(plain)) is not None
+            and (date := M.normalize_published(plain)) is not None
         ):
             meta.published = date
         else:

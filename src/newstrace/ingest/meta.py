@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import UTC
+from email.utils import parsedate_to_datetime
 
 from newstrace.ingest.outlets import canonical_outlet, is_media_name, outlet_for_domain
 
@@ -25,6 +27,7 @@ __all__ = [
     "find_dateline",
     "is_media_name",
     "normalize_date",
+    "normalize_published",
     "outlet_for_domain",
     "parse_byline",
     "publisher_for",
@@ -472,6 +475,70 @@ def normalize_date(value: str | None) -> str | None:
     if m:
         return _ymd(int(m.group(3)), int(m.group(1)), int(m.group(2)))
     return None
+
+
+# An ISO 8601 date-time ("2018-04-17 14:03:00", "2018-04-17T14:03:00.000-04:00",
+# "2023-12-22T20:31:25Z", "2023-12-22T22:22:07-0500"): the time, then an optional zone.
+_ISO_TIME = re.compile(
+    r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})[T ]\s*(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?"
+    r"\s*(Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?(?![\d:])",
+    re.I,
+)
+# RFC 2822 (RSS <pubDate>, HTTP headers): "Tue, 17 Apr 2018 14:03:00 GMT", "… +0200".
+_RFC2822 = re.compile(
+    rf"\b\d{{1,2}}\s+(?:{_MONTHS})\.?\s+\d{{4}}\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?"
+    r"\s*(?:[+-]\d{4}|[A-Z]{1,5})\b",
+    re.I,
+)
+
+
+def _zone(z: str) -> str:
+    """ "Z" / "UTC" / "+0200" / "+02" / "+02:00" → "Z" or "±HH:MM"."""
+    if z.upper() in ("Z", "UTC", "GMT"):
+        return "Z"
+    digits = z[1:].replace(":", "")
+    hh, mm = digits[:2], digits[2:4] or "00"
+    return "Z" if hh == "00" and mm == "00" else f"{z[0]}{hh}:{mm}"
+
+
+def normalize_published(value: str | None) -> str | None:
+    """A publication time as written → ISO 8601: "YYYY-MM-DDTHH:MM:SS" plus the zone ("Z" or
+    "±HH:MM") when the input names one; "YYYY-MM-DD" when only the day is known; None.
+
+    Readers use this for ``ArticleMeta.published``: the time of day orders same-day copies of one
+    story (``copy_of``, first reports). A time of exactly midnight with no zone or UTC
+    ("2018-04-17 00:00:00", "…T00:00:00Z") is kept as the day only: extractors (news-please,
+    JSON-LD generators) write it for pages that give only a date, and a real publication at
+    00:00:00 sharp is rare enough that keeping it would mostly invent a time.
+    """
+    if not value:
+        return None
+    s = str(value).strip()
+    m = _ISO_TIME.search(s)
+    if m:
+        day = _ymd(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        h, mi, sec = int(m.group(4)), int(m.group(5)), int(m.group(6) or 0)
+        if day is None:
+            return None
+        if h > 23 or mi > 59 or sec > 60:
+            return day
+        zone = _zone(m.group(7)) if m.group(7) else ""
+        if h == mi == sec == 0 and zone in ("", "Z"):
+            return day
+        return f"{day}T{h:02d}:{mi:02d}:{min(sec, 59):02d}{zone}"
+    m = _RFC2822.search(s)
+    if m:
+        try:
+            dt = parsedate_to_datetime(s[max(0, m.start() - 5) :].strip(" ,"))
+        except (TypeError, ValueError, IndexError):
+            dt = None
+        if dt is not None and 1900 <= dt.year <= 2100:
+            if dt.tzinfo is None:
+                return dt.strftime("%Y-%m-%dT%H:%M:%S")
+            if dt.utcoffset() == UTC.utcoffset(None):
+                return dt.strftime("%Y-%m-%dT%H:%M:%SZ")
+            return dt.isoformat(timespec="seconds")
+    return normalize_date(s)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 A copy is the same text republished: verbatim, trimmed (paragraphs cut, usually from the end),
 lightly edited, retitled, or with boilerplate added ("Copyright 2016 The Associated Press",
-"Sign up for our newsletter"). Each copy gets ``copy_of`` = the earliest version of its group.
+"Sign up for our newsletter"). Each copy gets ``copy_of`` = the earliest version of its group:
+earliest by full timestamp (UTC instant) when the articles carry times, a date-only value
+counting as any time of its day; ties go to the fullest text, then to the agency's own copy
+(an article whose publisher is the wire service it credits), then to the one stored first.
 
 Method: 5-word shingles of the whole text; MinHash signatures (datasketch) banded for LSH
 (datasketch's optimal band/row split, but the buckets kept as sorted numpy arrays: datasketch's
@@ -28,7 +31,8 @@ import numpy as np
 from datasketch import MinHash
 from datasketch.lsh import _optimal_param
 
-from newstrace.linking.text import day_number, shingles, words
+from newstrace.ingest.meta import agency_code
+from newstrace.linking.text import Instant, instant, shingles, words
 
 SHINGLE = 5
 NUM_PERM = 128
@@ -49,6 +53,11 @@ MIN_CONTAINMENT = 0.45
 MIN_CONTAINMENT_SAME_AGENCY = 0.4
 # Texts shorter than this many words are not linked (a one-line brief matches too easily).
 MIN_WORDS = 40
+# Among versions published at the same time, the "full" texts are those with at least this
+# share of the largest one's shingles: trimmed copies lose 20-60% of the text (the benchmark's
+# range, and what outlets cut), while light edits and added boilerplate change it by a few
+# percent, too little to say which version is fuller.
+FULL_TEXT = 0.9
 
 
 @dataclass(slots=True)
@@ -58,6 +67,9 @@ class CopyInput:
     text: str
     published: str | None = None
     agencies: Sequence[str] = field(default_factory=tuple)
+    # the outlet of this copy: when it is the credited agency itself, the copy is the wire
+    # original (a tie-break between versions published at the same time)
+    publisher: str | None = None
 
 
 def _hash32(shingle: str) -> int:
@@ -171,17 +183,63 @@ def copy_pairs(
 def copy_of(docs: Sequence[CopyInput]) -> list[int | None]:
     """For each document, the index of the earliest version it copies (None if original)."""
     return resolve_copies(
-        signatures(docs), [d.published for d in docs], [list(d.agencies) for d in docs]
+        signatures(docs),
+        [d.published for d in docs],
+        [list(d.agencies) for d in docs],
+        [d.publisher for d in docs],
     )
+
+
+def _is_agency_copy(publisher: str | None, agencies: Sequence[str]) -> bool:
+    """The publisher is one of the wire services the text credits (AP's own copy of an AP
+    story)."""
+    if not publisher or not agencies:
+        return False
+    code = agency_code(publisher) or publisher.strip()
+    credited = {agency_code(a) or a.strip() for a in agencies}
+    return code.casefold() in {c.casefold() for c in credited}
+
+
+def earliest_candidates(members: Sequence[int], times: Sequence[Instant | None]) -> list[int]:
+    """The members that may be the earliest version: those published first.
+
+    Timed members compare by UTC instant; a date-only member counts as any time of its day, so
+    it ties with the earliest timed member of the same day (and wins over later days). Undated
+    members are candidates only when no member is dated.
+    """
+    timed = [m for m in members if (t := times[m]) is not None and t.seconds is not None]
+    days = [m for m in members if (t := times[m]) is not None and t.seconds is None]
+    if not timed and not days:
+        return list(members)
+    out: list[int] = []
+    first_day: int | None = None
+    if timed:
+        t0 = min(times[m].seconds for m in timed)  # type: ignore[union-attr,type-var]
+        out = [m for m in timed if times[m].seconds == t0]  # type: ignore[union-attr]
+        first_day = min(times[m].day for m in out)  # type: ignore[union-attr]
+    if days:
+        d0 = min(times[m].day for m in days)  # type: ignore[union-attr]
+        if first_day is None or d0 < first_day:
+            out = []
+            first_day = d0
+        if d0 == first_day:
+            out += [m for m in days if times[m].day == d0]  # type: ignore[union-attr]
+    return out
 
 
 def resolve_copies(
     sigs: Signatures,
     published: Sequence[str | None],
     agency_lists: Sequence[Sequence[str]],
+    publishers: Sequence[str | None] | None = None,
 ) -> list[int | None]:
-    """Copies are grouped transitively; each points at the group's earliest version: the one
-    with the earliest date, then the one stored first (documents come in store order)."""
+    """Copies are grouped transitively; each points at the group's earliest version.
+
+    Earliest: by full timestamp (``earliest_candidates``); among versions published at the
+    same time (or the same day, when one gives only the day), a full text (``FULL_TEXT``: the
+    others were trimmed from it), then the agency's own copy (its publisher is
+    a wire service the text credits; needs ``publishers``), then the one stored first
+    (documents come in store order)."""
     n = len(sigs)
     parent = list(range(n))
 
@@ -199,11 +257,20 @@ def resolve_copies(
     for i in range(n):
         groups.setdefault(find(i), []).append(i)
     out: list[int | None] = [None] * n
-    far = 10**9
+    times = [instant(p) for p in published]
     for members in groups.values():
         if len(members) < 2:
             continue
-        first = min(members, key=lambda k: (day_number(published[k]) or far, k))
+        cands = earliest_candidates(members, times)
+        full = FULL_TEXT * max(int(sigs.size[k]) for k in cands)
+        first = min(
+            cands,
+            key=lambda k: (
+                int(sigs.size[k]) < full,
+                not (publishers is not None and _is_agency_copy(publishers[k], agency_lists[k])),
+                k,
+            ),
+        )
         for m in members:
             if m != first:
                 out[m] = first

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
-from datetime import date
+from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 _NAME = re.compile(r"\b([A-Z][a-z]+(?:[ -](?:[A-Z][a-z]+|[A-Z]\.))*|[A-Z]{2,6})\b")
@@ -69,11 +71,66 @@ def names(text: str) -> set[str]:
     return out
 
 
-def day_number(published: str | None) -> int | None:
-    """Days since 0001-01-01 for a YYYY-MM-DD date (None when absent or malformed)."""
+class Instant(NamedTuple):
+    """When an article was published, as far as ``published`` says.
+
+    day:     the calendar day as written (days since 0001-01-01): the publisher's own day.
+    seconds: POSIX seconds of the instant (UTC; a time without a zone is read as UTC), or None
+             when only the day is known.
+    """
+
+    day: int
+    seconds: float | None
+
+
+_EPOCH_DAY = date(1970, 1, 1).toordinal()
+
+
+def instant(published: str | None) -> Instant | None:
+    """The ``Instant`` of an ISO 8601 date or date-time (None when absent or malformed).
+
+    The one parser of ``ArticleMeta.published`` for everything that compares dates (story
+    windows, copy_of, first reports, timelines): strings must not be compared as strings, since
+    "2018-04-17T23:00:00-05:00" is later than "2018-04-18T02:00:00Z".
+    """
     if not published:
         return None
     try:
-        return date.fromisoformat(published[:10]).toordinal()
+        day = date.fromisoformat(published[:10]).toordinal()
     except ValueError:
         return None
+    if len(published) <= 10:
+        return Instant(day, None)
+    try:
+        dt = datetime.fromisoformat(published.replace("z", "Z"))
+    except ValueError:
+        return Instant(day, None)
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    return Instant(day, dt.timestamp())
+
+
+def day_number(published: str | None) -> int | None:
+    """Days since 0001-01-01 of the day ``published`` names (None when absent or malformed)."""
+    at = instant(published)
+    return None if at is None else at.day
+
+
+def sort_key(published: str | None) -> tuple[float, int]:
+    """A total order on ``published`` values, earliest first: by UTC instant; a date alone
+    sorts as the start of its day (UTC), before the timed values of that day; absent or
+    malformed values last."""
+    at = instant(published)
+    if at is None:
+        return (math.inf, 0)
+    if at.seconds is None:
+        return (float((at.day - _EPOCH_DAY) * 86400), 0)
+    return (at.seconds, 1)
+
+
+def hours_between(a: str | None, b: str | None) -> float | None:
+    """Hours between two ``published`` values when both carry a time, else None."""
+    x, y = instant(a), instant(b)
+    if x is None or y is None or x.seconds is None or y.seconds is None:
+        return None
+    return abs(x.seconds - y.seconds) / 3600.0
