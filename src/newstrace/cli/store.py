@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -15,7 +16,7 @@ from newstrace import settings
 from newstrace.cli.base import error, warn
 from newstrace.errors import InputError, NewstraceError, StoreError
 from newstrace.linking.query import ensure_linked, find_claim, stories
-from newstrace.model import Article, Failure
+from newstrace.model import Failure
 from newstrace.store import Store, open_store
 
 FORMATS = ("text", "json", "jsonl")
@@ -107,31 +108,67 @@ def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
     default=None,
     help="Progress on stderr (default: on when stderr is a terminal).",
 )
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Analyse on a local Dask cluster of N processes (needs newstrace[dask]).",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Analyse on the existing Dask cluster whose scheduler is at this address.",
+)
 def ingest_cmd(
-    paths: tuple[str, ...], db: str, model: str | None, no_tagger: bool, progress: bool | None
+    paths: tuple[str, ...],
+    db: str,
+    model: str | None,
+    no_tagger: bool,
+    progress: bool | None,
+    workers: int | None = None,
+    scheduler: str | None = None,
 ) -> None:
     """Analyse articles and store them (skipping those already stored), then link the store.
 
     PATHS are what ``analyze`` reads (files, directories, globs, - for stdin). Articles are
     identified by URL, else by a hash of their text; a rerun skips what is stored. A file that
-    cannot be read is reported on stderr and skipped; the exit status is then 2.
+    cannot be read is reported on stderr and skipped; the exit status is then 2. Files of
+    ``analyze --format jsonl|json`` records are stored as they are, without parsing.
     """
-    from newstrace.ingest import iter_articles
-    from newstrace.linking.ingest import ingest
+    from newstrace.ingest.records import iter_items
+    from newstrace.orchestrate import run_batch
+
+    started = time.perf_counter()
+    options: dict[str, Any] = {
+        "model": settings.SPACY_MODEL.value(model),
+        "batch_size": int(settings.BATCH_SIZE.value()),
+        "use_tagger": not no_tagger,
+    }
 
     def factory() -> Any:
-        from newstrace.analysis.pipeline import Analyzer
+        nonlocal started
+        if workers is None and scheduler is None:
+            from newstrace.analysis.pipeline import Analyzer
 
-        return Analyzer(
-            settings.SPACY_MODEL.value(model),
-            batch_size=int(settings.BATCH_SIZE.value()),
-            use_tagger=not no_tagger,
-        )
+            made: Any = Analyzer(**options)
+        else:
+            from newstrace.orchestrate.cluster import DaskAnalyzer
+
+            made = DaskAnalyzer(options, workers=workers, scheduler=scheduler)
+        started = time.perf_counter()  # articles/s of the analysis, not of loading models
+        return made
 
     show = progress if progress is not None else sys.stderr.isatty()
-    count = 0
+    count = done = 0
 
-    def report(item: Article | Failure) -> None:
+    def line() -> None:
+        rate = done / max(time.perf_counter() - started, 1e-9)
+        click.echo(
+            f"\ringesting: {count} read, {done} stored, {rate:.1f} articles/s", err=True, nl=False
+        )
+
+    def report(item: Any) -> None:
         nonlocal count
         count += 1
         if isinstance(item, Failure):
@@ -139,16 +176,23 @@ def ingest_cmd(
                 click.echo("", err=True)
             error(f"{item.path}: {item.reason}")
         elif show:
-            click.echo(f"\ringesting: {count} read", err=True, nl=False)
+            line()
+
+    def stored(_record: Any, _new: bool) -> None:
+        nonlocal done
+        done += 1
+        if show:
+            line()
 
     stdin = sys.stdin.buffer if "-" in paths else None
     try:
-        summary = ingest(
+        summary = run_batch(
             list(paths),
             db,
             factory,
             progress=report,
-            reader=lambda ps: iter_articles(ps, stdin=stdin),
+            reader=lambda ps: iter_items(ps, stdin=stdin),
+            stored=stored,
         )
     except NewstraceError as exc:
         _fail(exc)

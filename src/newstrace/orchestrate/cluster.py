@@ -1,0 +1,157 @@
+"""Analysis on a Dask cluster: the same records as in-process analysis, N processes at a time.
+
+``DaskAnalyzer`` is an analyser (``analyze(articles) -> analysed articles, in order``) for
+``orchestrate.run_batch``. Articles are cut into partitions; each partition is one task that
+runs ``Analyzer.analyze`` (spaCy's ``nlp.pipe``) on a worker. Each worker process builds its
+``Analyzer`` (spaCy pipeline + tagger) once and keeps it for every later partition; the
+cluster is warmed up front so a model that does not load fails before any article is read.
+
+Storing and linking stay in the calling process: one writer per SQLite store, and the
+analysis is what costs (linking is ~1% of it: benchmarks/linking.py).
+
+Needs ``pip install 'newstrace[dask]'`` (dask + distributed); nothing here imports them until
+a ``DaskAnalyzer`` is made.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections import deque
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from typing import Any
+
+from newstrace.errors import ModelError, UsageError
+from newstrace.model import AnalyzedArticle, Article
+
+__all__ = ["DEFAULT_PARTITION", "DaskAnalyzer", "analyze_partition"]
+
+# Articles per task. Small enough that two workers finish within a partition of each other on a
+# few hundred articles (120 PolNeAR texts: 8 partitions), large enough that nlp.pipe batches
+# and the ~2 ms scheduling overhead of a task are nothing next to ~0.15 s of parsing each.
+DEFAULT_PARTITION = 16
+# Partitions queued per worker: one running, one waiting, so no worker idles between tasks
+# while memory stays bounded however long the input stream is.
+IN_FLIGHT_PER_WORKER = 2
+
+# One Analyzer per worker process (per analyser settings), built by the first task there.
+_ANALYZERS: dict[tuple[tuple[str, Any], ...], Any] = {}
+_LOCK = threading.Lock()
+
+
+def _analyzer(settings: dict[str, Any]) -> Any:
+    key = tuple(sorted(settings.items()))
+    with _LOCK:  # a worker with several threads builds it once
+        found = _ANALYZERS.get(key)
+        if found is None:
+            from newstrace.analysis.pipeline import Analyzer
+
+            found = _ANALYZERS[key] = Analyzer(**settings)
+        return found
+
+
+def warm(settings: dict[str, Any]) -> str:
+    """Build this worker's analyser now; returns the spaCy pipeline's name."""
+    return str(_analyzer(settings).spacy_model)
+
+
+def analyze_partition(settings: dict[str, Any], articles: list[Article]) -> list[AnalyzedArticle]:
+    """One task: a partition of articles through this worker's analyser (one ``nlp.pipe``)."""
+    return list(_analyzer(settings).analyze(articles))
+
+
+def _client(workers: int | None, scheduler: str | None, timeout: float) -> tuple[Any, Any]:
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as err:
+        raise UsageError(
+            "--workers / --scheduler need Dask",
+            hint="pip install 'newstrace[dask]' (dask and distributed)",
+        ) from err
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=f"{timeout}s"), None
+        except (OSError, TimeoutError) as err:
+            raise UsageError(
+                f"no Dask scheduler answers at {scheduler}: {err}",
+                hint="start one with `dask scheduler` and workers with `dask worker ADDRESS "
+                "--nthreads 1`, each with newstrace installed",
+            ) from err
+    n = max(1, int(workers or 1))
+    # One thread per process: spaCy's parser is CPU-bound Python/Cython, so threads would
+    # only contend for the GIL; processes are what use the cores.
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    return Client(cluster), cluster
+
+
+class DaskAnalyzer:
+    """Analyse on ``workers`` local processes, or on the cluster at ``scheduler``.
+
+    ``settings`` are the ``Analyzer`` keyword arguments (model, batch_size, use_tagger, ...):
+    every worker builds the same analyser, so the records are those of one process.
+    ``timeout``: seconds to wait for the scheduler at ``scheduler``.
+    """
+
+    def __init__(
+        self,
+        settings: dict[str, Any] | None = None,
+        *,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        partition: int = DEFAULT_PARTITION,
+        timeout: float = 30.0,
+    ) -> None:
+        self.settings = dict(settings or {})
+        self.partition = max(1, partition)
+        self.client, self.cluster = _client(workers, scheduler, timeout)
+        try:
+            self.workers = max(1, len(self.client.scheduler_info().get("workers", {})))
+            # Load the models on every worker now: a missing model fails here, once, and the
+            # throughput measured later is the analysis, not the loading.
+            self.client.run(warm, self.settings)
+        except ModelError:
+            self.close()
+            raise
+        except Exception as err:
+            self.close()
+            raise ModelError(f"the Dask workers could not load the analyser: {err}") from err
+
+    def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
+        it = iter(articles)
+        queue: deque[Any] = deque()
+        limit = self.workers * IN_FLIGHT_PER_WORKER
+
+        def submit() -> bool:
+            part = list(islice(it, self.partition))
+            if not part:
+                return False
+            queue.append(self.client.submit(analyze_partition, self.settings, part, pure=False))
+            return True
+
+        while len(queue) < limit and submit():
+            pass
+        while queue:
+            done = queue.popleft().result()
+            submit()
+            yield from done
+
+    def close(self) -> None:
+        client, cluster = getattr(self, "client", None), getattr(self, "cluster", None)
+        if client is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+        self.client = self.cluster = None
+
+    def __enter__(self) -> DaskAnalyzer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,83 @@
+"""Analysis on a local Dask cluster gives the records of one process, in input order."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("distributed", reason="the [dask] extra is not installed")
+
+from newstrace.ingest import iter_articles  # noqa: E402
+from newstrace.model import Article  # noqa: E402
+from newstrace.orchestrate import run_batch  # noqa: E402
+from newstrace.orchestrate.cluster import DaskAnalyzer  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT / "src" / "newstrace" / "data" / "moscow-times-russia-bounties.md"
+FIXTURES = [SEED, ROOT / "tests" / "fixtures" / "polnear" / "text" / "smith-plan.txt"]
+# Rules only: the point is where the analysis runs, not the tagger (fast, and the same code path).
+SETTINGS = {"use_tagger": False, "batch_size": 4}
+
+
+def _articles() -> list[Article]:
+    arts = [a for a in iter_articles([str(p) for p in FIXTURES]) if isinstance(a, Article)]
+    # Paragraphs of the seed as articles of their own: several partitions per worker.
+    paras = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p) > 200][:6]
+    arts += [Article(path=f"para{i}.txt", text=p, meta=arts[0].meta) for i, p in enumerate(paras)]
+    return arts
+
+
+@pytest.fixture(scope="module")
+def cluster() -> Any:
+    with DaskAnalyzer(SETTINGS, workers=2, partition=2) as dask:
+        yield dask
+
+
+@pytest.mark.slow
+def test_two_workers_give_the_records_of_one_process(cluster: Any) -> None:
+    from newstrace.analysis.pipeline import Analyzer
+
+    arts = _articles()
+    local = [r.to_json() for r in Analyzer(**SETTINGS).analyze(arts)]
+    assert cluster.workers == 2
+    remote = [r.to_json() for r in cluster.analyze(iter(arts))]
+    assert [r["path"] for r in remote] == [a.path for a in arts]  # input order kept
+    assert remote == local
+    assert sum(len(r["attributions"]) for r in remote) > 10
+
+
+@pytest.mark.slow
+def test_ingest_on_the_cluster_stores_what_one_process_stores(cluster: Any, tmp_path: Path) -> None:
+    from newstrace.analysis.pipeline import Analyzer
+
+    paths = [str(p) for p in FIXTURES]
+
+    class Keep:  # run_batch closes its analyser; the module's cluster outlives this test
+        def analyze(self, arts: Any) -> Any:
+            return cluster.analyze(arts)
+
+    one = run_batch(paths, tmp_path / "one.db", lambda: Analyzer(**SETTINGS))
+    two = run_batch(paths, tmp_path / "two.db", Keep)
+    assert (one.stored, two.stored) == (2, 2)
+
+    def rows(db: Path) -> list[Any]:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute(
+                "SELECT a.key, a.record, l.copy_of, l.story FROM articles a "
+                "JOIN links l ON l.article_seq = a.seq ORDER BY a.seq"
+            ).fetchall()
+        finally:
+            conn.close()
+
+    assert rows(tmp_path / "two.db") == rows(tmp_path / "one.db")
+
+
+def test_without_a_scheduler_it_says_so() -> None:
+    from newstrace.errors import UsageError
+
+    with pytest.raises(UsageError, match="no Dask scheduler"):
+        DaskAnalyzer(SETTINGS, scheduler="tcp://127.0.0.1:9", timeout=1)
