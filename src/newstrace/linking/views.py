@@ -1,0 +1,753 @@
+"""Read-side views of a linked store for the web app: one plain function per page, returning the
+dict that the JSON API serves as is and the HTML page renders.
+
+Each function only reads. The caller runs all the queries of one page inside one read
+transaction (``BEGIN`` … ``COMMIT`` on the store's connection), so an ``ingest`` writing meanwhile
+never shows a page half-linked. Lists are paged with ``limit`` / ``offset`` and carry their
+``total``. The claim record is read defensively: its ``attributions`` field is a count in the
+first record schema and the member list in the second; members come from ``claim_members``,
+which both have.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from newstrace.store import Store
+
+# Articles columns every list shows; ``coalesce(input_id, path)`` is the display id.
+_ART = (
+    "a.seq, a.key, coalesce(a.input_id, a.path), a.title, a.publisher, a.published, "
+    "l.copy_of, l.story"
+)
+# Stances that make a source's edge a dispute in a story graph (the stances the claim linker
+# counts as disputing; kept here so that the graph does not depend on the linker's internals).
+DISPUTE_STANCES = frozenset({"deny", "dismiss", "reject", "refute", "dispute", "contradict"})
+# A story graph shows at most this many source nodes (the most cited ones): past ~30 the
+# columns no longer fit a screen and the picture stops saying anything at a glance.
+MAX_GRAPH_SOURCES = 30
+# A story page lists at most this many articles (graph and timeline included): big clusters
+# exist (wire stories copied hundreds of times) and a page must stay light.
+MAX_STORY_ARTICLES = 300
+# Longest search query read, in characters, and most terms used: bounds the FTS work.
+MAX_QUERY = 200
+MAX_TERMS = 12
+_TERM = re.compile(r'"([^"]+)"|([\w][\w\'’.-]*)', re.UNICODE)
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Markers of matched words in FTS5 snippets; never found in article text (control characters).
+_MARK_ON, _MARK_OFF = "\x02", "\x03"
+
+
+def _brief(r: Sequence[Any]) -> dict[str, Any]:
+    """An article row (columns of ``_ART``) as the small dict lists show."""
+    return {
+        "id": r[2],
+        "title": r[3],
+        "publisher": r[4],
+        "published": r[5],
+        "story": r[7],
+    }
+
+
+def _page(total: int, limit: int, offset: int) -> dict[str, int]:
+    return {"total": total, "limit": limit, "offset": offset}
+
+
+def _members_count(record: dict[str, Any]) -> int:
+    n = record.get("attributions")
+    if isinstance(n, list):
+        return len(n)
+    return int(n or 0)
+
+
+# -- overview and search ----------------------------------------------------------------------
+def overview(store: Store) -> dict[str, Any]:
+    """Counts for the home page, and the outlets a search can be filtered by."""
+    c = store.conn
+    return {
+        "articles": c.execute("SELECT count(*) FROM articles").fetchone()[0],
+        "stories": c.execute("SELECT count(DISTINCT story) FROM links").fetchone()[0],
+        "claims": c.execute("SELECT count(*) FROM claims").fetchone()[0],
+        "linking": "stale" if store.state("links_stale") == "1" else "current",
+        "outlets": [
+            r[0]
+            for r in c.execute(
+                "SELECT DISTINCT publisher FROM articles WHERE publisher IS NOT NULL "
+                "ORDER BY publisher"
+            )
+        ],
+    }
+
+
+def fts_query(q: str) -> str:
+    """A user's words as a safe FTS5 query: each word or "quoted phrase" becomes a quoted
+    phrase (so operators and punctuation never reach the FTS parser), all of them required."""
+    parts = []
+    for m in _TERM.finditer(q[:MAX_QUERY]):
+        words = _WORD.findall(m.group(1) or m.group(2))
+        if words:
+            parts.append('"' + " ".join(words) + '"')
+        if len(parts) == MAX_TERMS:
+            break
+    return " ".join(parts)
+
+
+def _snippet(s: str | None) -> list[dict[str, Any]]:
+    """An FTS5 snippet as [{"text", "match"}] pieces: pages mark the matches, JSON readers get
+    plain strings."""
+    out = []
+    for i, piece in enumerate(re.split(f"[{_MARK_ON}{_MARK_OFF}]", s or "")):
+        if piece:
+            out.append({"text": piece, "match": i % 2 == 1})
+    return out
+
+
+def _filters(
+    outlet: str | None, source: str | None, since: str | None, until: str | None, seq: str
+) -> tuple[str, list[Any]]:
+    """SQL conditions (joined with AND) on the article whose seq is the expression ``seq``."""
+    conds, args = [], []
+    if outlet:
+        conds.append(f"EXISTS (SELECT 1 FROM articles x WHERE x.seq = {seq} AND x.publisher = ?)")
+        args.append(outlet)
+    if since:
+        conds.append(
+            f"EXISTS (SELECT 1 FROM articles x WHERE x.seq = {seq} "
+            "AND substr(x.published, 1, 10) >= ?)"
+        )
+        args.append(since)
+    if until:
+        conds.append(
+            f"EXISTS (SELECT 1 FROM articles x WHERE x.seq = {seq} "
+            "AND substr(x.published, 1, 10) <= ?)"
+        )
+        args.append(until)
+    if source:
+        conds.append(
+            f"EXISTS (SELECT 1 FROM attributions t WHERE t.article_seq = {seq} AND t.source = ?)"
+        )
+        args.append(source)
+    return " AND ".join(conds), args
+
+
+def search(
+    store: Store,
+    q: str = "",
+    *,
+    kind: str = "articles",
+    outlet: str | None = None,
+    source: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Articles (by title, text and the names of their sources) or claims (by text) matching
+    ``q``, filtered by outlet, cited source and publication dates (inclusive, YYYY-MM-DD).
+    Without ``q``: the latest articles / the most carried claims that pass the filters.
+    Both totals are counted, the results listed are those of ``kind``."""
+    c = store.conn
+    match = fts_query(q)
+    art_cond, art_args = _filters(outlet, source, since, until, "a.seq")
+    claim_cond, claim_args = _filters(outlet, source, since, until, "cm.article_seq")
+    claim_where = (
+        f"EXISTS (SELECT 1 FROM claim_members cm WHERE cm.claim_id = c.id AND {claim_cond})"
+        if claim_cond
+        else ""
+    )
+    if match:
+        art_from = "article_fts f JOIN articles a ON a.seq = f.rowid"
+        art_where = " AND ".join(x for x in ("article_fts MATCH ?", art_cond) if x)
+        art_args = [match, *art_args]
+        claim_from = "claim_fts f JOIN claims c ON c.rowid = f.rowid"
+        claim_where = " AND ".join(x for x in ("claim_fts MATCH ?", claim_where) if x)
+        claim_args = [match, *claim_args]
+    else:
+        art_from, art_where = "articles a", art_cond
+        claim_from = "claims c"
+    art_sql_where = f" WHERE {art_where}" if art_where else ""
+    claim_sql_where = f" WHERE {claim_where}" if claim_where else ""
+    art_total = c.execute(f"SELECT count(*) FROM {art_from}{art_sql_where}", art_args).fetchone()[0]
+    claim_total = c.execute(
+        f"SELECT count(*) FROM {claim_from}{claim_sql_where}", claim_args
+    ).fetchone()[0]
+    results: list[dict[str, Any]] = []
+    if kind == "claims":
+        if match:
+            snip = f"snippet(claim_fts, 0, '{_MARK_ON}', '{_MARK_OFF}', '…', 24)"
+            order = "bm25(claim_fts)"
+        else:
+            snip, order = (
+                "NULL",
+                "(SELECT count(*) FROM claim_members m WHERE m.claim_id = c.id) DESC",
+            )
+        rows = c.execute(
+            f"SELECT c.id, c.story, c.text, c.record, {snip} FROM {claim_from}{claim_sql_where} "
+            f"ORDER BY {order}, c.id LIMIT ? OFFSET ?",
+            [*claim_args, limit, offset],
+        ).fetchall()
+        for cid, story, text, record, snippet in rows:
+            rec = json.loads(record)
+            results.append(
+                {
+                    "kind": "claim",
+                    "claim": cid,
+                    "story": story,
+                    "text": text,
+                    "snippet": _snippet(snippet) if snippet else [{"text": text, "match": False}],
+                    "independent_sources": rec.get("independent_sources", 0),
+                    "disputers": len(rec.get("disputers") or []),
+                    "attributions": _members_count(rec),
+                    "articles": len(rec.get("articles") or []),
+                }
+            )
+    else:
+        if match:
+            snip = f"snippet(article_fts, 1, '{_MARK_ON}', '{_MARK_OFF}', '…', 24)"
+            # Title words weigh most, then the names of sources, then the running text.
+            order = "bm25(article_fts, 10.0, 1.0, 4.0)"
+        else:
+            snip, order = "NULL", "coalesce(a.published, '') DESC, a.seq DESC"
+        rows = c.execute(
+            f"SELECT {_ART}, {snip} FROM {art_from} LEFT JOIN links l ON l.article_seq = a.seq"
+            f"{art_sql_where} ORDER BY {order}, a.seq LIMIT ? OFFSET ?",
+            [*art_args, limit, offset],
+        ).fetchall()
+        for r in rows:
+            item = {"kind": "article", **_brief(r), "copy": r[6] is not None}
+            item["snippet"] = _snippet(r[8]) if r[8] else []
+            results.append(item)
+    total = claim_total if kind == "claims" else art_total
+    return {
+        "query": q,
+        "kind": kind,
+        "filters": {"outlet": outlet, "source": source, "since": since, "until": until},
+        "articles_total": art_total,
+        "claims_total": claim_total,
+        **_page(total, limit, offset),
+        "results": results,
+    }
+
+
+# -- stories ----------------------------------------------------------------------------------
+def story_list(store: Store, *, limit: int = 20, offset: int = 0) -> dict[str, Any]:
+    """Stories, latest first: article, claim and outlet counts, first and last dates."""
+    c = store.conn
+    total = c.execute("SELECT count(DISTINCT story) FROM links WHERE story IS NOT NULL").fetchone()[
+        0
+    ]
+    rows = c.execute(
+        "SELECT l.story, count(*), count(DISTINCT a.publisher), min(a.published), "
+        "max(a.published), sum(l.copy_of IS NOT NULL) "
+        "FROM links l JOIN articles a ON a.seq = l.article_seq WHERE l.story IS NOT NULL "
+        "GROUP BY l.story ORDER BY max(coalesce(a.published, '')) DESC, l.story "
+        "LIMIT ? OFFSET ?",
+        (limit, offset),
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    claims = _claim_counts(store, ids)
+    out = []
+    for story, n, outlets, first, last, copies in rows:
+        out.append(
+            {
+                "story": story,
+                "title": _story_title(store, story),
+                "articles": n,
+                "copies": copies,
+                "outlets": outlets,
+                "claims": claims.get(story, 0),
+                "first": first,
+                "last": last,
+            }
+        )
+    return {**_page(total, limit, offset), "stories": out}
+
+
+def _claim_counts(store: Store, stories: list[str]) -> dict[str, int]:
+    if not stories:
+        return {}
+    marks = ",".join("?" * len(stories))
+    return dict(
+        store.conn.execute(
+            f"SELECT story, count(*) FROM claims WHERE story IN ({marks}) GROUP BY story",
+            stories,
+        ).fetchall()
+    )
+
+
+def _story_title(store: Store, story: str) -> str | None:
+    """The title of the story's earliest original (not a copy)."""
+    row = store.conn.execute(
+        "SELECT a.title FROM links l JOIN articles a ON a.seq = l.article_seq "
+        "WHERE l.story = ? ORDER BY l.copy_of IS NOT NULL, coalesce(a.published, '9999'), a.seq "
+        "LIMIT 1",
+        (story,),
+    ).fetchone()
+    return None if row is None else row[0]
+
+
+def story(
+    store: Store, story_id: str, *, limit: int = 20, offset: int = 0
+) -> dict[str, Any] | None:
+    """One story: its articles in time order, the provenance graph (sources → outlets →
+    copies), a timeline, and its claims ranked by how many outlets carry them (paged)."""
+    c = store.conn
+    total = c.execute("SELECT count(*) FROM links WHERE story = ?", (story_id,)).fetchone()[0]
+    if not total:
+        return None
+    rows = c.execute(
+        f"SELECT {_ART}, a.agencies FROM links l JOIN articles a ON a.seq = l.article_seq "
+        "WHERE l.story = ? ORDER BY coalesce(a.published, '9999'), a.seq LIMIT ?",
+        (story_id, MAX_STORY_ARTICLES),
+    ).fetchall()
+    by_key = {r[1]: r for r in rows}
+    keys = [r[6] for r in rows if r[6] is not None and r[6] not in by_key]
+    originals = _ids_by_key(store, keys)
+    articles = []
+    for r in rows:
+        copy_of = r[6]
+        articles.append(
+            {
+                **_brief(r),
+                "copy_of": (by_key[copy_of][2] if copy_of in by_key else originals.get(copy_of))
+                if copy_of
+                else None,
+                "agencies": json.loads(r[8] or "[]"),
+            }
+        )
+    claims_total = c.execute("SELECT count(*) FROM claims WHERE story = ?", (story_id,)).fetchone()[
+        0
+    ]
+    first = next((a for a in articles if a["copy_of"] is None), articles[0])
+    dates = [a["published"] for a in articles if a["published"]]
+    return {
+        "story": story_id,
+        "title": first["title"],
+        "first": min(dates) if dates else None,
+        "last": max(dates) if dates else None,
+        "articles_total": total,
+        "articles": articles,
+        "outlets": sorted({a["publisher"] for a in articles if a["publisher"]}),
+        "graph": _graph(store, rows, articles),
+        "timeline": [
+            {k: a[k] for k in ("id", "title", "publisher", "published", "copy_of")}
+            for a in articles
+        ],
+        "claims_total": claims_total,
+        "limit": limit,
+        "offset": offset,
+        "claims": _ranked_claims(store, story_id, limit, offset),
+    }
+
+
+def _ids_by_key(store: Store, keys: list[str]) -> dict[str, str]:
+    if not keys:
+        return {}
+    marks = ",".join("?" * len(keys))
+    return dict(
+        store.conn.execute(
+            f"SELECT key, coalesce(input_id, path) FROM articles WHERE key IN ({marks})", keys
+        ).fetchall()
+    )
+
+
+def _ranked_claims(store: Store, story_id: str, limit: int, offset: int) -> list[dict[str, Any]]:
+    """Claims of a story, most outlets first (then most attributions), with their counts."""
+    rows = store.conn.execute(
+        "SELECT c.id, c.record, count(DISTINCT coalesce(a.publisher, a.seq)) AS outlets, "
+        "count(cm.article_seq) AS members "
+        "FROM claims c LEFT JOIN claim_members cm ON cm.claim_id = c.id "
+        "LEFT JOIN articles a ON a.seq = cm.article_seq "
+        "WHERE c.story = ? GROUP BY c.id ORDER BY outlets DESC, members DESC, c.id "
+        "LIMIT ? OFFSET ?",
+        (story_id, limit, offset),
+    ).fetchall()
+    out = []
+    for cid, record, outlets, members in rows:
+        rec = json.loads(record)
+        out.append(
+            {
+                "claim": cid,
+                "text": rec.get("text") or "",
+                "outlets": outlets,
+                "attributions": members,
+                "independent_sources": rec.get("independent_sources", 0),
+                "disputers": len(rec.get("disputers") or []),
+                "origin": (rec.get("origin") or {}).get("source"),
+            }
+        )
+    return out
+
+
+def _graph(
+    store: Store, rows: list[tuple[Any, ...]], articles: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """Nodes and typed edges of a story's provenance graph.
+
+    Nodes: ``source`` (who the articles cite; wire agencies the articles credit count as
+    sources they relay), ``outlet`` (an original article), ``copy`` (a republished copy).
+    Edges: source → outlet ``cites`` / ``relays`` (the source is a medium or wire) / ``disputes``
+    (every attribution of that source there denies or dismisses); original → copy ``copies``.
+    """
+    seqs = [r[0] for r in rows]
+    node_of = {
+        r[0]: ("copy:" if a["copy_of"] else "outlet:") + a["id"]
+        for r, a in zip(rows, articles, strict=True)
+    }
+    nodes: list[dict[str, Any]] = []
+    for r, a in zip(rows, articles, strict=True):
+        nodes.append(
+            {
+                "id": node_of[r[0]],
+                "kind": "copy" if a["copy_of"] else "outlet",
+                "label": a["publisher"] or a["id"],
+                "article": a["id"],
+                "published": a["published"],
+            }
+        )
+    by_id = {a["id"]: node_of[r[0]] for r, a in zip(rows, articles, strict=True)}
+    # per (source, article): attribution count, stances, anonymity, type
+    cited: dict[tuple[str, int], dict[str, Any]] = {}
+    info: dict[str, dict[str, Any]] = {}
+    for seq, name, stype, anon, stance in _attribution_rows(store, seqs):
+        if not name:
+            continue
+        e = cited.setdefault((name, seq), {"n": 0, "stances": set(), "type": stype})
+        e["n"] += 1
+        e["stances"].add(stance)
+        s = info.setdefault(name, {"n": 0, "anonymous": False, "type": stype or "unknown"})
+        s["n"] += 1
+        s["anonymous"] = s["anonymous"] or bool(anon)
+    for r, a in zip(rows, articles, strict=True):
+        for agency in a["agencies"]:
+            cited.setdefault((agency, r[0]), {"n": 0, "stances": set(), "type": "media"})
+            info.setdefault(agency, {"n": 0, "anonymous": False, "type": "media"})
+    publishers = {(a["publisher"] or "").lower() for a in articles}
+    ranked = sorted(info, key=lambda n: (-info[n]["n"], n.lower()))
+    shown = set(ranked[:MAX_GRAPH_SOURCES])
+    for name in ranked[:MAX_GRAPH_SOURCES]:
+        s = info[name]
+        nodes.append(
+            {
+                "id": "source:" + name,
+                "kind": "source",
+                "label": name,
+                "type": s["type"],
+                "anonymous": s["anonymous"],
+                "citations": s["n"],
+            }
+        )
+    edges: list[dict[str, Any]] = []
+    for (name, seq), e in cited.items():
+        if name not in shown:
+            continue
+        if e["stances"] and e["stances"] <= DISPUTE_STANCES:
+            kind = "disputes"
+        elif e["type"] == "media" or name.lower() in publishers:
+            kind = "relays"
+        else:
+            kind = "cites"
+        edges.append({"from": "source:" + name, "to": node_of[seq], "kind": kind, "count": e["n"]})
+    for a in articles:
+        if a["copy_of"] and a["copy_of"] in by_id:
+            edges.append(
+                {"from": by_id[a["copy_of"]], "to": by_id[a["id"]], "kind": "copies", "count": 1}
+            )
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "sources_total": len(info),
+        "sources_shown": len(shown),
+    }
+
+
+def _attribution_rows(store: Store, seqs: list[int]) -> Iterable[tuple[Any, ...]]:
+    for i in range(0, len(seqs), 500):
+        chunk = seqs[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        yield from store.conn.execute(
+            "SELECT article_seq, source, source_type, anonymous, stance FROM attributions "
+            f"WHERE article_seq IN ({marks}) ORDER BY article_seq, idx",
+            chunk,
+        )
+
+
+# -- one article ------------------------------------------------------------------------------
+def article(store: Store, article_id: str) -> dict[str, Any] | None:
+    """One article: metadata, relay chain, copies, its text cut into highlighted segments, and
+    each attribution with the claims it belongs to. ``article_id``: display id, else key."""
+    c = store.conn
+    row = (
+        c.execute(
+            f"SELECT {_ART}, a.record FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            "WHERE coalesce(a.input_id, a.path) = ? ORDER BY a.seq LIMIT 1",
+            (article_id,),
+        ).fetchone()
+        or c.execute(
+            f"SELECT {_ART}, a.record FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            "WHERE a.key = ?",
+            (article_id,),
+        ).fetchone()
+    )
+    if row is None:
+        return None
+    seq, key = row[0], row[1]
+    rec = json.loads(row[8])
+    meta = rec.get("article") or {}
+    text = rec.get("text") or ""
+    claims_of: dict[int, list[str]] = defaultdict(list)
+    claims: dict[str, str] = {}
+    for idx, cid, ctext in c.execute(
+        "SELECT cm.idx, cm.claim_id, c.text FROM claim_members cm JOIN claims c ON c.id = "
+        "cm.claim_id WHERE cm.article_seq = ? ORDER BY cm.idx",
+        (seq,),
+    ):
+        claims_of[idx].append(cid)
+        claims[cid] = ctext
+    attributions = []
+    for i, a in enumerate(rec.get("attributions") or []):
+        attributions.append({"index": i, **a, "claims": claims_of.get(i, [])})
+    copy_of = None
+    if row[6]:
+        orig = c.execute(
+            "SELECT seq, key, coalesce(input_id, path), title, publisher, published, NULL, NULL "
+            "FROM articles WHERE key = ?",
+            (row[6],),
+        ).fetchone()
+        copy_of = _brief(orig) if orig else {"id": row[6]}
+    copies = [
+        _brief(r)
+        for r in c.execute(
+            f"SELECT {_ART} FROM links l JOIN articles a ON a.seq = l.article_seq "
+            "WHERE l.copy_of = ? ORDER BY coalesce(a.published, '9999'), a.seq",
+            (key,),
+        )
+    ]
+    return {
+        **_brief(row),
+        "key": key,
+        "url": meta.get("url"),
+        "byline": meta.get("byline"),
+        "authors": meta.get("authors") or [],
+        "agencies": meta.get("agencies") or [],
+        "format": rec.get("format"),
+        "path": rec.get("path"),
+        "story_title": _story_title(store, row[7]) if row[7] else None,
+        "copy_of": copy_of,
+        "copies": copies,
+        "chain": rec.get("chain") or [],
+        "text": text,
+        "segments": segments(text, attributions),
+        "attributions": attributions,
+        "claims": [{"claim": k, "text": v} for k, v in claims.items()],
+    }
+
+
+_ROLES = ("source", "cue", "content")
+
+
+def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``text`` cut at every span boundary: each piece lists the roles (source, cue, content)
+    and the attributions covering it; ``anchors`` are the attributions that start there (the
+    first piece of their source, else of their cue, else of their content), so that a page can
+    give each attribution one focusable, linkable place in the text."""
+    n = len(text)
+    cover: list[tuple[int, int, str, int]] = []
+    for a in attributions:
+        i = int(a["index"])
+        for role in _ROLES:
+            span = a.get(role)
+            if not span:
+                continue
+            pieces = span.get("fragments") or [[span["start"], span["end"]]]
+            for s, e in pieces:
+                s, e = max(0, int(s)), min(n, int(e))
+                if s < e:
+                    cover.append((s, e, role, i))
+    cuts = sorted({0, n, *(x[0] for x in cover), *(x[1] for x in cover)})
+    anchor_at: dict[int, list[int]] = defaultdict(list)
+    for a in attributions:
+        for role in _ROLES:
+            span = a.get(role)
+            if span and 0 <= int(span["start"]) < n:
+                anchor_at[int(span["start"])].append(int(a["index"]))
+                break
+    starts: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
+    for s, e, role, i in cover:
+        starts[s].append((e, role, i))
+    active: list[tuple[int, str, int]] = []
+    out = []
+    for s, e in zip(cuts, cuts[1:], strict=False):
+        active = [x for x in active if x[0] > s] + starts.get(s, [])
+        roles = [r for r in _ROLES if any(x[1] == r for x in active)]
+        out.append(
+            {
+                "start": s,
+                "end": e,
+                "text": text[s:e],
+                "roles": roles,
+                "attributions": sorted({x[2] for x in active}),
+                "anchors": anchor_at.get(s, []),
+            }
+        )
+    return out
+
+
+# -- one claim --------------------------------------------------------------------------------
+def claim(store: Store, claim_id: str) -> dict[str, Any] | None:
+    """A claim's trace (the stored record) with, for each entry (origin, backers, relays,
+    disputers, hedges, timeline), ``at``: the [article, attribution index] to open in its
+    article, and the members and article briefs the page names them by."""
+    rec = store.claim_record(claim_id)
+    if rec is None:
+        return None
+    rows = store.conn.execute(
+        "SELECT coalesce(a.input_id, a.path), cm.idx, t.source, t.stance, a.title, a.publisher, "
+        "a.published FROM claim_members cm JOIN articles a ON a.seq = cm.article_seq "
+        "LEFT JOIN attributions t ON t.article_seq = cm.article_seq AND t.idx = cm.idx "
+        "WHERE cm.claim_id = ? ORDER BY coalesce(a.published, '9999'), a.seq, cm.idx",
+        (claim_id,),
+    ).fetchall()
+    members = [
+        {"article": r[0], "index": r[1], "source": r[2], "stance": r[3], "publisher": r[5]}
+        for r in rows
+    ]
+    briefs = {r[0]: {"id": r[0], "title": r[4], "publisher": r[5], "published": r[6]} for r in rows}
+
+    def at(article_id: str | None, *names: str | None, given: Any = None) -> list[Any] | None:
+        if given:
+            first = given[0]
+            return [first[0], first[1]]
+        cand = [m for m in members if m["article"] == article_id]
+        for m in cand:
+            if m["source"] and m["source"] in names:
+                return [m["article"], m["index"]]
+        return [cand[0]["article"], cand[0]["index"]] if cand else None
+
+    out = dict(rec)
+    if out.get("origin"):
+        o = dict(out["origin"])
+        o["at"] = at(o.get("article"), o.get("source"), given=o.get("attributions"))
+        out["origin"] = o
+    out["independent_backers"] = [
+        {
+            **b,
+            "at": at((b.get("articles") or [None])[0], b.get("name"), given=b.get("attributions")),
+        }
+        for b in rec.get("independent_backers") or []
+    ]
+    out["disputers"] = [
+        {
+            **d,
+            "at": at(
+                (d.get("articles") or [None])[0],
+                *(d.get("sources") or []),
+                given=d.get("attributions"),
+            ),
+        }
+        for d in rec.get("disputers") or []
+    ]
+    out["relays"] = [
+        {**r, "at": at(r.get("article"), r.get("name"))} for r in rec.get("relays") or []
+    ]
+    out["hedges"] = [
+        {**h, "at": at(h.get("article"), h.get("source"))} for h in rec.get("hedges") or []
+    ]
+    out["timeline"] = [
+        {**t, "at": at(t.get("article"), t.get("source"))} for t in rec.get("timeline") or []
+    ]
+    if isinstance(rec.get("attributions"), int) or rec.get("attributions") is None:
+        out["attributions"] = [
+            {
+                "article": m["article"],
+                "index": m["index"],
+                "source": m["source"],
+                "stance": m["stance"],
+            }
+            for m in members
+        ]
+    out["members"] = members
+    out["article_briefs"] = briefs
+    out["outlets"] = rec.get("outlets") or sorted(
+        {m["publisher"] for m in members if m["publisher"]}
+    )
+    out["story_title"] = _story_title(store, rec["story"]) if rec.get("story") else None
+    return out
+
+
+# -- one source -------------------------------------------------------------------------------
+def source(store: Store, name: str, *, limit: int = 20, offset: int = 0) -> dict[str, Any] | None:
+    """Where a source (its resolved name) is cited: by which outlets, how often anonymously,
+    with which stances; its citations, latest first (paged)."""
+    c = store.conn
+    total, anonymous, articles = c.execute(
+        "SELECT count(*), coalesce(sum(anonymous), 0), count(DISTINCT article_seq) "
+        "FROM attributions WHERE source = ?",
+        (name,),
+    ).fetchone()
+    if not total:
+        return None
+    outlets = [
+        {"outlet": r[0], "citations": r[1], "anonymous": r[2], "articles": r[3]}
+        for r in c.execute(
+            "SELECT a.publisher, count(*), sum(t.anonymous), count(DISTINCT a.seq) "
+            "FROM attributions t JOIN articles a ON a.seq = t.article_seq WHERE t.source = ? "
+            "GROUP BY a.publisher ORDER BY count(*) DESC, a.publisher",
+            (name,),
+        )
+    ]
+    stances = Counter(
+        dict(
+            c.execute(
+                "SELECT stance, count(*) FROM attributions WHERE source = ? GROUP BY stance",
+                (name,),
+            ).fetchall()
+        )
+    )
+    types = Counter(
+        dict(
+            c.execute(
+                "SELECT coalesce(source_type, 'unknown'), count(*) FROM attributions "
+                "WHERE source = ? GROUP BY source_type",
+                (name,),
+            ).fetchall()
+        )
+    )
+    citations = []
+    for r in c.execute(
+        "SELECT coalesce(a.input_id, a.path), t.idx, a.title, a.publisher, a.published, "
+        "t.anonymous, t.stance, t.kind, t.cue, t.content, t.hedges "
+        "FROM attributions t JOIN articles a ON a.seq = t.article_seq WHERE t.source = ? "
+        "ORDER BY coalesce(a.published, '') DESC, a.seq DESC, t.idx LIMIT ? OFFSET ?",
+        (name, limit, offset),
+    ):
+        citations.append(
+            {
+                "article": r[0],
+                "index": r[1],
+                "title": r[2],
+                "publisher": r[3],
+                "published": r[4],
+                "anonymous": bool(r[5]),
+                "stance": r[6],
+                "kind": r[7],
+                "cue": r[8],
+                "content": r[9],
+                "hedges": json.loads(r[10] or "[]"),
+            }
+        )
+    return {
+        "name": name,
+        "citations_total": total,
+        "anonymous": anonymous,
+        "articles": articles,
+        "types": dict(types.most_common()),
+        "stances": dict(stances.most_common()),
+        "outlets": outlets,
+        **_page(total, limit, offset),
+        "citations": citations,
+    }

@@ -1,0 +1,430 @@
+"""The ASGI app of ``newstrace serve``: a JSON API under /api (OpenAPI at /openapi.json) and HTML
+pages, both made from the same view functions (``newstrace.linking.views``).
+
+Read-only: every route is a GET over ``mode=ro`` connections. A page's queries run in one read
+transaction; the rendered page is cached under the store's generation (it changes when an
+ingest commits) and served with an ETag, so a revalidating browser gets 304 for free.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import Response
+from fastapi.staticfiles import StaticFiles
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from newstrace import __version__
+from newstrace.errors import StoreError
+from newstrace.linking import views
+from newstrace.store import Store
+from newstrace.web import svg
+from newstrace.web.errors import (
+    ErrorEnvelope,
+    WebError,
+    code_for_status,
+    envelope,
+    envelope_bytes,
+    status_code,
+)
+from newstrace.web.guard import Guard
+from newstrace.web.reader import QueryTimeout, Reader
+
+HERE = Path(__file__).resolve().parent
+log = logging.getLogger("newstrace.web")
+
+Limit = Annotated[int, Query(ge=1, le=100, description="page size")]
+Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
+Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
+Name = Annotated[str | None, Query(max_length=300)]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": ErrorEnvelope, "description": "not found"},
+    422: {"model": ErrorEnvelope, "description": "invalid parameter"},
+    503: {"model": ErrorEnvelope, "description": "time limit or store unavailable"},
+}
+
+
+class PageCache:
+    """Rendered responses by (generation, path, query): least recently used out first."""
+
+    def __init__(self, entries: int = 2048) -> None:
+        self.entries = entries
+        self._d: OrderedDict[tuple[int, str, str], tuple[bytes, str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[int, str, str]) -> tuple[bytes, str, str] | None:
+        with self._lock:
+            hit = self._d.get(key)
+            if hit is not None:
+                self._d.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[int, str, str], value: tuple[bytes, str, str]) -> None:
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.entries:
+                self._d.popitem(last=False)
+
+
+def _templates() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(article_href=svg.article_href, source_href=svg.source_href)
+    env.globals["version"] = __version__
+    env.filters["tip"] = tip
+    return env
+
+
+def tip(a: dict[str, Any]) -> str:
+    """What hovering or focusing an attribution in the text shows (one item per line)."""
+    src = a.get("source") or {}
+    lines = [f"#{a['index'] + 1} {src.get('resolved') or 'unattributed (the outlet itself)'}"]
+    if src:
+        kind = src.get("type") or "unknown"
+        lines.append(f"{kind}{', anonymous' if src.get('anonymous') else ''}")
+        if src.get("text") and src.get("text") != src.get("resolved"):
+            lines.append(f"written: “{src['text']}”")
+    lines.append(f"{a.get('kind') or 'speech'}, stance: {a.get('stance') or 'assert'}")
+    if a.get("hedges"):
+        lines.append("hedges: " + ", ".join(a["hedges"]))
+    if a.get("via"):
+        lines.append("via: " + " → ".join(a["via"]))
+    return "\n".join(lines)
+
+
+def pager(request: Request, total: int, limit: int, offset: int) -> dict[str, Any]:
+    """Previous / next links for a paged list, keeping the request's other parameters."""
+    params = {k: v for k, v in request.query_params.items() if k != "offset" and v != ""}
+
+    def href(off: int) -> str:
+        return "?" + urlencode({**params, "offset": off} if off else params)
+
+    return {
+        "total": total,
+        "first": offset + 1 if total else 0,
+        "last": min(total, offset + limit),
+        "prev": href(max(0, offset - limit)) if offset > 0 else None,
+        "next": href(offset + limit) if offset + limit < total else None,
+    }
+
+
+def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 2048) -> FastAPI:
+    """The app over the store at ``db`` (prepared beforehand with ``reader.prepare``)."""
+    reader = Reader(db, time_limit=time_limit)
+    cache = PageCache(cache_entries)
+    env = _templates()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        reader.close()
+
+    app = FastAPI(
+        title="newstrace",
+        version=__version__,
+        description="Who said what, first, and who only relayed it: read-only API over a "
+        "newstrace store. Every error is {'error': {'status', 'code', 'message', 'fix'}}.",
+        docs_url=None,
+        redoc_url=None,
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.reader = reader
+    app.state.cache = cache
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    # -- plumbing ------------------------------------------------------------------------------
+    def view(fn: Callable[..., Any], *args: Any, missing: str = "", **kw: Any) -> Any:
+        try:
+            with reader.snapshot() as store:
+                data = fn(store, *args, **kw)
+        except QueryTimeout as exc:
+            raise WebError("timeout") from exc
+        except (sqlite3.Error, StoreError) as exc:
+            log.warning("store read failed: %s", exc)
+            raise WebError("store_unavailable") from exc
+        if data is None:
+            raise WebError("not_found", missing or None)
+        return data
+
+    def cached(request: Request, build: Callable[[], tuple[bytes, str]]) -> Response:
+        key = (reader.generation(), request.url.path, request.url.query)
+        hit = cache.get(key)
+        if hit is None:
+            body, media = build()
+            etag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+            hit = (body, media, etag)
+            cache.put(key, hit)
+        body, media, etag = hit
+        headers = {"ETag": etag, "Cache-Control": "no-cache"}
+        match = request.headers.get("if-none-match")
+        if match and (match.strip() == "*" or etag in [m.strip() for m in match.split(",")]):
+            return Response(status_code=304, headers=headers)
+        return Response(body, media_type=media, headers=headers)
+
+    def api(request: Request, fn: Callable[..., Any], *args: Any, **kw: Any) -> Response:
+        def build() -> tuple[bytes, str]:
+            data = view(fn, *args, **kw)
+            return json.dumps(data, ensure_ascii=False).encode("utf-8"), "application/json"
+
+        return cached(request, build)
+
+    def page(
+        request: Request,
+        template: str,
+        fn: Callable[..., Any],
+        *args: Any,
+        extra: Callable[[Any], dict[str, Any]] | None = None,
+        **kw: Any,
+    ) -> Response:
+        def build() -> tuple[bytes, str]:
+            data = view(fn, *args, **kw)
+            ctx = {"d": data, "request": request, "q": request.query_params.get("q", "")}
+            if extra:
+                ctx.update(extra(data))
+            html = env.get_template(template).render(ctx)
+            return html.encode("utf-8"), "text/html; charset=utf-8"
+
+        return cached(request, build)
+
+    def is_api(request: Request) -> bool:
+        return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
+
+    def error_response(
+        request: Request, code: str, message: str, fix: str | None = None
+    ) -> Response:
+        if is_api(request):
+            return Response(
+                envelope_bytes(code, message, fix),
+                status_code=status_code(code),
+                media_type="application/json",
+                headers={"Cache-Control": "no-store"},
+            )
+        err = envelope(code, message, fix)["error"]
+        html = env.get_template("error.html").render({"e": err, "request": request, "q": ""})
+        return Response(
+            html,
+            status_code=err["status"],
+            media_type="text/html; charset=utf-8",
+            headers={"Cache-Control": "no-store"},
+        )
+
+    @app.exception_handler(WebError)
+    def _web_error(request: Request, exc: WebError) -> Response:
+        return error_response(request, exc.code, exc.message, exc.fix)
+
+    @app.exception_handler(StarletteHTTPException)
+    def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(
+            exc.status_code, code_for_status(exc.status_code)
+        )
+        message = f"no such path: {request.url.path}" if exc.status_code == 404 else None
+        return error_response(request, code, message or str(exc.detail))
+
+    @app.exception_handler(RequestValidationError)
+    def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        parts = []
+        for e in exc.errors()[:3]:
+            where = ".".join(str(x) for x in e.get("loc", ()) if x not in ("query", "path"))
+            parts.append(f"{where}: {e.get('msg')}")
+        return error_response(request, "invalid_request", "; ".join(parts) or None)  # type: ignore[arg-type]
+
+    # -- JSON API --------------------------------------------------------------------------
+    @app.get("/api/overview", responses=ERRORS, tags=["api"])
+    def api_overview(request: Request) -> Response:
+        """Counts of articles, stories and claims; the outlets to filter by."""
+        return api(request, views.overview)
+
+    @app.get("/api/search", responses=ERRORS, tags=["api"])
+    def api_search(
+        request: Request,
+        q: Annotated[str, Query(max_length=views.MAX_QUERY)] = "",
+        kind: Literal["articles", "claims"] = "articles",
+        outlet: Name = None,
+        source: Name = None,
+        since: Day = None,
+        until: Day = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Response:
+        """Full-text search over titles, texts, source names (articles) and claim texts."""
+        return api(
+            request,
+            views.search,
+            q,
+            kind=kind,
+            outlet=outlet,
+            source=source,
+            since=since,
+            until=until,
+            limit=limit,
+            offset=offset,
+        )
+
+    @app.get("/api/stories", responses=ERRORS, tags=["api"])
+    def api_stories(request: Request, limit: Limit = 20, offset: Offset = 0) -> Response:
+        """Stories, latest first, with article / claim / outlet counts and their date span."""
+        return api(request, views.story_list, limit=limit, offset=offset)
+
+    @app.get("/api/stories/{story_id}", responses=ERRORS, tags=["api"])
+    def api_story(
+        request: Request,
+        story_id: Annotated[str, PathParam(max_length=64)],
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Response:
+        """A story: articles, provenance graph, timeline, claims ranked by outlets (paged)."""
+        return api(request, views.story, story_id, limit=limit, offset=offset)
+
+    @app.get("/api/article", responses=ERRORS, tags=["api"])
+    def api_article(request: Request, id: Annotated[str, Query(max_length=2000)]) -> Response:
+        """An article by display id (input id, else path) or key: text, highlight segments,
+        attributions with their claims, relay chain, copies."""
+        return api(request, views.article, id, missing=f"no article {id!r}")
+
+    @app.get("/api/claims/{claim_id}", responses=ERRORS, tags=["api"])
+    def api_claim(request: Request, claim_id: str) -> Response:
+        """A claim's trace: origin, first report, relays, backers, disputers, timeline; each
+        entry's ``at`` is the [article, attribution index] it comes from."""
+        return api(request, views.claim, claim_id, missing=f"no claim {claim_id!r}")
+
+    @app.get("/api/source", responses=ERRORS, tags=["api"])
+    def api_source(
+        request: Request,
+        name: Annotated[str, Query(max_length=300)],
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Response:
+        """Where a source (its resolved name) is cited, by which outlets, how anonymously."""
+        return api(
+            request, views.source, name, limit=limit, offset=offset, missing=f"no source {name!r}"
+        )
+
+    # -- pages -----------------------------------------------------------------------------
+    @app.get("/", include_in_schema=False)
+    def home(
+        request: Request,
+        q: Annotated[str, Query(max_length=views.MAX_QUERY)] = "",
+        kind: Literal["articles", "claims"] = "articles",
+        outlet: Name = None,
+        source: Name = None,
+        since: Day = None,
+        until: Day = None,
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Response:
+        def both(store: Store) -> dict[str, Any]:
+            return {
+                "overview": views.overview(store),
+                "search": views.search(
+                    store,
+                    q,
+                    kind=kind,
+                    outlet=outlet or None,
+                    source=source or None,
+                    since=since or None,
+                    until=until or None,
+                    limit=limit,
+                    offset=offset,
+                ),
+            }
+
+        return page(
+            request,
+            "home.html",
+            both,
+            extra=lambda d: {
+                "pg": pager(request, d["search"]["total"], limit, offset),
+                "kind_href": {
+                    k: "?"
+                    + urlencode(
+                        {
+                            **{
+                                x: v
+                                for x, v in request.query_params.items()
+                                if x not in ("kind", "offset") and v
+                            },
+                            "kind": k,
+                        }
+                    )
+                    for k in ("articles", "claims")
+                },
+            },
+        )
+
+    @app.get("/stories", include_in_schema=False)
+    def stories_page(request: Request, limit: Limit = 50, offset: Offset = 0) -> Response:
+        return page(
+            request,
+            "stories.html",
+            views.story_list,
+            limit=limit,
+            offset=offset,
+            extra=lambda d: {"pg": pager(request, d["total"], limit, offset)},
+        )
+
+    @app.get("/stories/{story_id}", include_in_schema=False)
+    def story_page(
+        request: Request, story_id: str, limit: Limit = 20, offset: Offset = 0
+    ) -> Response:
+        return page(
+            request,
+            "story.html",
+            views.story,
+            story_id,
+            limit=limit,
+            offset=offset,
+            missing=f"no story {story_id!r}",
+            extra=lambda d: {
+                "graph": svg.graph_layout(d["graph"]),
+                "tl": svg.timeline_layout(d["timeline"]),
+                "pg": pager(request, d["claims_total"], limit, offset),
+            },
+        )
+
+    @app.get("/article", include_in_schema=False)
+    def article_page(request: Request, id: Annotated[str, Query(max_length=2000)]) -> Response:
+        return page(request, "article.html", views.article, id, missing=f"no article {id!r}")
+
+    @app.get("/claims/{claim_id}", include_in_schema=False)
+    def claim_page(request: Request, claim_id: str) -> Response:
+        return page(request, "claim.html", views.claim, claim_id, missing=f"no claim {claim_id!r}")
+
+    @app.get("/source", include_in_schema=False)
+    def source_page(
+        request: Request,
+        name: Annotated[str, Query(max_length=300)],
+        limit: Limit = 20,
+        offset: Offset = 0,
+    ) -> Response:
+        return page(
+            request,
+            "source.html",
+            views.source,
+            name,
+            limit=limit,
+            offset=offset,
+            missing=f"no source named {name!r}",
+            extra=lambda d: {"pg": pager(request, d["total"], limit, offset)},
+        )
+
+    app.add_middleware(Guard, time_limit=time_limit)
+    return app
