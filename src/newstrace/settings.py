@@ -69,5 +69,24 @@ MAX_CHARS = Setting(
 BATCH_SIZE = Setting(
     "batch_size", "32", "articles parsed together by spaCy's nlp.pipe (memory vs. throughput)"
 )
+PROFILE = Setting(
+    "profile",
+    "fast",
+    "analysis profile: default (transformer tagger + rules) or fast (CRF tagger + rules)",
+)
+PROFILES = ("default", "fast")
 
-ALL: tuple[Setting, ...] = (SPACY_MODEL, DB, MAX_BYTES, MAX_CHARS, BATCH_SIZE)
+ALL: tuple[Setting, ...] = (SPACY_MODEL, DB, MAX_BYTES, MAX_CHARS, BATCH_SIZE, PROFILE)
+
+
+def profile(override: str | None = None) -> str:
+    """The analysis profile in use; a UsageError (exit 64) names a value that is none."""
+    raw = PROFILE.value(override).strip().lower()
+    # "transformer" names what "default" runs, for those who say what they mean.
+    value = "default" if raw == "transformer" else raw
+    if value not in PROFILES:
+        raise UsageError(
+            f"profile {raw!r} is not one of {', '.join(PROFILES)}",
+            hint=f"set {PROFILE.env} or --profile to default or fast",
+        )
+    return value

@@ -61,6 +61,17 @@ from newstrace.model import Source, Span
 __all__ = ["SourceResolver", "canonical_outlet", "source_type"]
 
 
+# "the president's" and "Clinton’s" name a person, not a fragment of one.
+_POSSESSIVE = re.compile(r"\s*(’s|'s|’|')$")
+# "former President George W. Bush" no longer holds the title.
+_FORMER = frozenset({"former", "ex", "ex-", "late", "then", "then-", "onetime", "one-time"})
+
+
+def _is_doc(word: str) -> bool:
+    """A document noun, singular or plural ("memo", "memos")."""
+    return word in DOC_HEADS or (word.endswith("s") and word[:-1] in DOC_HEADS)
+
+
 @dataclass(slots=True)
 class _Speaker:
     name: str
@@ -116,6 +127,8 @@ class SourceResolver:
         self.ents = [e for e in doc.ents if e.label_ in ("PERSON", "ORG", "GPE", "NORP", "FAC")]
         # surname → full name, filled as PERSON mentions are passed.
         self._surnames: dict[str, str] = {}
+        # given name → full name ("Vladimir" → "Vladimir Putin"); "" when two people share it.
+        self._given: dict[str, str] = {}
         self._ent_at = 0
         self._titled: list[Token] | None = None
         self._gender: dict[str, str] = {}
@@ -131,6 +144,11 @@ class SourceResolver:
                 parts = name.split()
                 if len(parts) >= 2:
                     self._surnames[parts[-1].lower()] = name
+                    given = parts[0].lower()
+                    if self._given.get(given, name) != name:
+                        self._given[given] = ""
+                    else:
+                        self._given[given] = name
                 # "Mr. Trump", "Ms. Lauten" (the Times' house style): the person's gender,
                 # which rules out "she" for Mr. Trump.
                 prev = self.doc[e.start - 1].lower_ if e.start > 0 else ""
@@ -172,7 +190,7 @@ class SourceResolver:
         self._cutoff = min(span.start, before) if before is not None else span.start
         speaker = self._resolve(span, head)
         speaker = _Speaker(
-            speaker.name,
+            _POSSESSIVE.sub("", speaker.name) or speaker.name,
             speaker.type,
             speaker.head,
             speaker.plural,
@@ -323,12 +341,42 @@ class SourceResolver:
                     ),
                 )
         else:
-            if self.history:
-                return self.history[-1]
+            # "They": the latest plural speaker or plural subject of a main clause, never a
+            # document ("the memos ... They said": the committee chairmen said) nor one person.
+            cutoff = getattr(self, "_cutoff", pos)
+            plural = next((x for x in reversed(recent) if x.plural and not _is_doc(x.head)), None)
+            subj = self._plural_subject(cutoff)
+            if subj is not None and (plural is None or subj.idx > plural.pos):
+                lo = subj.left_edge.i
+                return self._describe(
+                    Span.of(self.text, self.doc[lo].idx, subj.idx + len(subj.text)), subj
+                )
+            if plural is not None:
+                return plural
+            for x in reversed(recent):
+                if x.type not in ("person", "document") and not _is_doc(x.head):
+                    return x
             e = self._last_entity(pos, lambda e: e.label_ in ("ORG", "GPE", "NORP"))
         if e is None:
             return None
         return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
+
+    def _plural_subject(self, cutoff: int) -> Token | None:
+        """The last plural noun subject of a main clause before ``cutoff`` (600 chars back)."""
+        before = self.doc.char_span(0, cutoff, alignment_mode="contract") if cutoff > 0 else None
+        if before is None:
+            return None
+        for t in reversed(before):
+            if cutoff - t.idx > 600:
+                return None
+            if (
+                t.tag_ in ("NNS", "NNPS")
+                and _main_subject(t)
+                and not _is_doc(t.lower_)
+                and t.lower_ not in PRON_PLURAL
+            ):
+                return t
+        return None
 
     def _definite(self, head: Token, pos: int) -> _Speaker | None:
         h = head.lower_
@@ -346,25 +394,20 @@ class SourceResolver:
                 return s
         if h in TITLE_HEADS and head.tag_ == "NN":
             # "the Texas governor continues": the last person named with that title, else the
-            # last named person who spoke.
+            # last named person who spoke, else the person the text is about; the latter two
+            # only when the article names them with the title somewhere. Never someone who
+            # held it once ("former President George W. Bush"): no world knowledge decides.
             titles = TITLE_HEADS[h]
-            e = self._last_entity(
-                pos,
-                lambda e: (
-                    e.label_ == "PERSON"
-                    and (
-                        e.start > 0
-                        and self.doc[e.start - 1].lower_ in titles
-                        or e.text.split()[0].lower() in titles
-                    )
-                ),
-            )
+            e = self._last_entity(pos, lambda e: self._has_title(e, titles))
             if e is not None:
                 return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
             for s in reversed(self.history[-6:]):
                 if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
-                    return s
-            return self._topic_person(pos)
+                    return s if self._holds(s.name, titles) else None
+            topic = self._topic_person(pos)
+            if topic is not None and self._holds(topic.name, titles):
+                return topic
+            return None
         # Any singular tag: the small model tags "pro" in "The communications pro" as an adverb.
         if h in ROLE_HEADS and head.tag_ not in ("NNS", "NNPS"):
             # "added Lauten ... The communications pro also took a shot at ...": a role noun
@@ -374,6 +417,28 @@ class SourceResolver:
                     return s
             return self._topic_person(pos)
         return None
+
+    def _has_title(self, e: SpacySpan, titles: frozenset[str]) -> bool:
+        """``e`` is a person named with one of ``titles``, and not as its former holder."""
+        if e.label_ != "PERSON":
+            return False
+        if e.start > 0 and self.doc[e.start - 1].lower_ in titles:
+            k = e.start - 2
+        elif e.text.split()[0].lower() in titles:
+            k = e.start - 1
+        else:
+            return False
+        before = {self.doc[j].lower_ for j in range(max(0, k - 1), k + 1) if j >= 0}
+        return not (before & _FORMER)
+
+    def _holds(self, name: str, titles: frozenset[str]) -> bool:
+        """The article names the person ``name`` with one of ``titles`` (anywhere in it)."""
+        surname = name.split()[-1].lower() if name.split() else ""
+        return any(
+            self._has_title(e, titles) and _person_name(e.text).split()[-1].lower() == surname
+            for e in self.ents
+            if e.label_ == "PERSON"
+        )
 
     def _topic_person(self, pos: int) -> _Speaker | None:
         """The person the last sentences were about, when nobody has been quoted yet: "Barack
@@ -395,8 +460,9 @@ class SourceResolver:
         ent = None
         if head is not None:
             ent = next((e for e in self.ents if e.start <= head.i < e.end), None)
-            if ent is None:
-                # "the aide, Elizabeth Lauten, 31": the appositive names the source.
+            if ent is None and not plural:
+                # "the aide, Elizabeth Lauten, 31": the appositive names the source (not
+                # "the committee chairmen, Devin Nunes and Trey Gowdy": one of them is not all).
                 for c in head.children:
                     if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                         ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
@@ -424,7 +490,9 @@ class SourceResolver:
         if ent is not None and ent.label_ == "PERSON":
             name = _person_name(ent.text)
             if len(name.split()) == 1:
-                name = self._surnames.get(name.lower(), name)
+                # A bare surname or given name is the person the article names in full.
+                low_name = name.lower()
+                name = self._surnames.get(low_name) or self._given.get(low_name) or name
             gov = False
             return _Speaker(name, "government" if gov else "person", h, plural, False, False)
         if head is not None and head.pos_ == "PROPN" and ent is None and h[:1].isalpha():

@@ -16,11 +16,22 @@ from newstrace.model import AnalyzedArticle, Article, Failure
 FORMATS = ("text", "json", "jsonl")
 
 
+def profile_option(f: Any) -> Any:
+    """``--profile default|fast`` (env ``NEWSTRACE_PROFILE``), shared by analyze and ingest."""
+    return click.option(
+        "--profile",
+        envvar=settings.PROFILE.env,
+        type=click.Choice([*settings.PROFILES, "transformer"], case_sensitive=False),
+        default=None,
+        help=settings.PROFILE.help + f" [default: {settings.PROFILE.default}]",
+    )(f)
+
+
 def fail(message: str) -> None:
     click.echo(f"newstrace: error: {one_line(message)}", err=True)
 
 
-def _load_analyzer(model: str | None, use_tagger: bool) -> Any:
+def _load_analyzer(model: str | None, use_tagger: bool, profile: str | None = None) -> Any:
     from newstrace.analysis.pipeline import Analyzer
 
     try:
@@ -28,6 +39,7 @@ def _load_analyzer(model: str | None, use_tagger: bool) -> Any:
             settings.SPACY_MODEL.value(model),
             batch_size=int(settings.BATCH_SIZE.value()),
             use_tagger=use_tagger,
+            profile=profile,
         )
     except NewstraceError as exc:
         fail(str(exc))
@@ -57,6 +69,7 @@ def _bundled_example() -> str:
 @click.option(
     "--no-tagger", is_flag=True, help="Use the dependency rules only (no trained tagger)."
 )
+@profile_option
 @click.option("--example", is_flag=True, help="Analyse the bundled example article (the seed).")
 @click.option(
     "--progress/--no-progress",
@@ -76,6 +89,7 @@ def analyze_cmd(
     fmt: str,
     model: str | None,
     no_tagger: bool,
+    profile: str | None,
     example: bool,
     progress: bool | None,
     output: TextIO,
@@ -95,7 +109,7 @@ def analyze_cmd(
     files = [p for p in expand_paths(targets) if not isinstance(p, InputError)]
     show_bar = progress if progress is not None else (sys.stderr.isatty() and len(files) > 1)
 
-    analyzer = _load_analyzer(model, use_tagger=not no_tagger)
+    analyzer = _load_analyzer(model, use_tagger=not no_tagger, profile=profile)
     failed = 0
     records: list[dict[str, Any]] = []
     bar = (
@@ -148,12 +162,23 @@ def info() -> dict[str, Any]:
     import spacy
 
     from newstrace.analysis.tagger import load_tagger
+    from newstrace.analysis.tagger.onnx_tagger import DEFAULT_ONNX_PATH
 
     name = settings.SPACY_MODEL.value()
     try:
-        tagger = load_tagger()
-    except NewstraceError:  # a corrupt model file: info must still answer, and say so
-        tagger = None
+        profile = settings.profile()
+    except NewstraceError as exc:  # a bad NEWSTRACE_PROFILE: info must still answer, and say so
+        profile = f"invalid ({exc.message})"
+    tagger_path: str | None
+    if profile == "fast":
+        try:
+            tagger = load_tagger()
+        except NewstraceError:  # a corrupt model file: info must still answer, and say so
+            tagger = None
+        tagger_path = str(tagger.path) if tagger is not None else None
+    else:
+        # Not loaded here: opening the ONNX session is slow, and only its presence matters.
+        tagger_path = str(DEFAULT_ONNX_PATH) if DEFAULT_ONNX_PATH.is_file() else None
     return {
         "newstrace": __version__,
         "python": platform.python_version(),
@@ -162,7 +187,8 @@ def info() -> dict[str, Any]:
         # None for a pipeline given by path: only installed packages have a version.
         "spacy_model_version": spacy.util.get_package_version(name),
         "spacy_model_installed": spacy.util.is_package(name),
-        "tagger": str(tagger.path) if tagger is not None else None,
+        "profile": profile,
+        "tagger": tagger_path,
         "settings": {s.name: s.value() for s in settings.ALL},
     }
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from newstrace.cli.analyze import profile_option
 from newstrace.errors import NewstraceError
 
 
@@ -57,15 +58,23 @@ def eval_group() -> None:
     show_default=True,
     help="analyzer: what `analyze` outputs (tagger + rules); tagger: the trained tagger alone.",
 )
+@profile_option
 @_FORMAT
 def eval_polnear(
-    directory: Path, limit: int | None, predictions: Path | None, system: str, fmt: str
+    directory: Path,
+    limit: int | None,
+    predictions: Path | None,
+    system: str,
+    profile: str | None,
+    fmt: str,
 ) -> None:
     """Attribution spans vs. a PolNeAR split (DIR holds text/ and attributions/)."""
     from newstrace.eval import polnear
 
     try:
-        result = polnear.run(directory, limit=limit, predictions_out=predictions, system=system)
+        result = polnear.run(
+            directory, limit=limit, predictions_out=predictions, system=system, profile=profile
+        )
     except NewstraceError as exc:
         raise click.ClickException(str(exc)) from exc
     _print(result, fmt)

@@ -138,15 +138,26 @@ def _frags(span: Span | None) -> Fragments | None:
     return span.fragments or ((span.start, span.end),)
 
 
-def analyzer_predictor(spacy_model: str | None = None) -> Predict:
+def _as_ingested(stem: str, text: str) -> Article:
+    """The article as ``newstrace analyze`` reads the ``.txt`` file: title, byline and
+    ``body_start`` found by the text reader, so the headline is handled as in use."""
+    from newstrace.ingest import read_bytes
+
+    for item in read_bytes(text.encode("utf-8"), f"{stem}.txt"):
+        if isinstance(item, Article) and item.text == text:
+            return item
+    return Article(path=f"{stem}.txt", text=text, meta=ArticleMeta())
+
+
+def analyzer_predictor(spacy_model: str | None = None, profile: str | None = None) -> Predict:
     """The whole analysis (rules + tagger + enrichment), as ``newstrace analyze`` runs it."""
     from newstrace import settings
     from newstrace.analysis.pipeline import Analyzer
 
-    analyzer = Analyzer(settings.SPACY_MODEL.value(spacy_model))
+    analyzer = Analyzer(settings.SPACY_MODEL.value(spacy_model), profile=profile)
 
     def predict(stem: str, text: str) -> list[Candidate]:
-        article = Article(path=f"{stem}.txt", text=text, meta=ArticleMeta())
+        article = _as_ingested(stem, text)
         cands = [
             Candidate(
                 _frags(a.source.span if a.source else None),
@@ -162,23 +173,31 @@ def analyzer_predictor(spacy_model: str | None = None) -> Predict:
     return predict
 
 
-def default_predictor() -> tuple[Predict, str]:
+def default_predictor(profile: str | None = None) -> tuple[Predict, str]:
     """The full Analyzer when it is importable, else the tagger alone."""
     try:
-        return analyzer_predictor(), "analyzer"
+        return analyzer_predictor(profile=profile), "analyzer"
     except ImportError:
-        return tagger_predictor(), "tagger"
+        return tagger_predictor(profile=profile), "tagger"
 
 
-def tagger_predictor(spacy_model: str | None = None) -> Predict:
-    """The trained tagger alone, on the Analyzer's parse."""
-    from newstrace.analysis.tagger import load_tagger
+def tagger_predictor(spacy_model: str | None = None, profile: str | None = None) -> Predict:
+    """The profile's trained tagger alone (CRF or transformer), on the Analyzer's parse."""
+    from newstrace import settings
     from newstrace.analysis.tagger.crf import make_nlp
     from newstrace.errors import ModelError
 
-    tagger = load_tagger()
-    if tagger is None:
-        raise ModelError("no attribution tagger model is shipped", hint="run `newstrace train`")
+    tagger: Any
+    if settings.profile(profile) == "fast":
+        from newstrace.analysis.tagger import load_tagger
+
+        tagger = load_tagger()
+        if tagger is None:
+            raise ModelError("no attribution tagger model is shipped", hint="run `newstrace train`")
+    else:
+        from newstrace.analysis.tagger.onnx_tagger import load_onnx_tagger
+
+        tagger = load_onnx_tagger()
     nlp = make_nlp(spacy_model)
     return lambda _stem, text: tagger.predict(nlp(text))
 
@@ -189,21 +208,26 @@ def run(
     limit: int | None = None,
     predictions_out: Path | None = None,
     system: str | None = None,
+    profile: str | None = None,
 ) -> dict[str, Any]:
     """Predict every gold article of ``split_dir`` (the first ``limit``) and score it.
 
     ``predict(stem, text)`` gives the candidates; by default the whole Analyzer
-    (``system="analyzer"``), or the trained tagger alone with ``system="tagger"``.
+    (``system="analyzer"``), or the trained tagger alone with ``system="tagger"``, both in
+    ``profile`` (default: the ``profile`` setting).
     """
+    from newstrace import settings
+
+    used = settings.profile(profile)
     gold = load_gold(split_dir)
     if limit is not None:
         gold = dict(list(gold.items())[:limit])
     if predict is not None:
         system = system or "custom"
     elif system == "tagger":
-        predict = tagger_predictor()
+        predict = tagger_predictor(profile=used)
     elif system in (None, "analyzer"):
-        predict, system = default_predictor()
+        predict, system = default_predictor(used)
     else:
         raise ValueError(f"unknown system {system!r} (analyzer | tagger)")
     t0 = time.perf_counter()
@@ -213,5 +237,6 @@ def run(
         write_predictions(preds, predictions_out)
     result = score(gold, preds)
     result["system"] = system
+    result["profile"] = used if system != "custom" else None
     result["seconds"] = round(seconds, 1)
     return result

