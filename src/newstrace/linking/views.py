@@ -218,7 +218,7 @@ def search(
             [*art_args, limit, offset],
         ).fetchall()
         for r in rows:
-            item = {"kind": "article", **_brief(r), "copy": r[6] is not None}
+            item = {"kind": "article", **_brief(r), "is_copy": r[6] is not None}
             item["snippet"] = _snippet(r[8]) if r[8] else []
             results.append(item)
     total = claim_total if kind == "claims" else art_total
@@ -601,32 +601,62 @@ def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str
 def claim(store: Store, claim_id: str) -> dict[str, Any] | None:
     """A claim's trace (the stored record) with, for each entry (origin, backers, relays,
     disputers, hedges, timeline), ``at``: the [article, attribution index] to open in its
-    article, and the members and article briefs the page names them by."""
+    article (index null: the article's own, unattributed sentence), and the article briefs the
+    page names them by."""
     rec = store.claim_record(claim_id)
     if rec is None:
         return None
-    rows = store.conn.execute(
-        "SELECT coalesce(a.input_id, a.path), cm.idx, t.source, t.stance, a.title, a.publisher, "
-        "a.published FROM claim_members cm JOIN articles a ON a.seq = cm.article_seq "
-        "LEFT JOIN attributions t ON t.article_seq = cm.article_seq AND t.idx = cm.idx "
-        "WHERE cm.claim_id = ? ORDER BY coalesce(a.published, '9999'), a.seq, cm.idx",
-        (claim_id,),
-    ).fetchall()
+    c = store.conn
     members = [
-        {"article": r[0], "index": r[1], "source": r[2], "stance": r[3], "publisher": r[5]}
-        for r in rows
+        {"article": r[0], "index": r[1]}
+        for r in c.execute(
+            "SELECT coalesce(a.input_id, a.path), cm.idx FROM claim_members cm "
+            "JOIN articles a ON a.seq = cm.article_seq WHERE cm.claim_id = ? "
+            "ORDER BY coalesce(a.published, '9999'), a.seq, cm.idx",
+            (claim_id,),
+        )
     ]
-    briefs = {r[0]: {"id": r[0], "title": r[4], "publisher": r[5], "published": r[6]} for r in rows}
+    # Every [article, index] the record points at (schema 2 lists them per entry), then the
+    # members: a timeline entry is matched to one of these by article and source name.
+    pointed: list[tuple[str, int | None]] = []
+    for entry in [rec.get("origin") or {}, *_entries(rec, "independent_backers", "disputers")]:
+        pointed += [(str(x[0]), x[1]) for x in entry.get("attributions") or [] if len(x) == 2]
+    if isinstance(rec.get("attributions"), list):
+        pointed += [(str(m.get("article")), m.get("index")) for m in rec["attributions"]]
+    pointed += [(m["article"], m["index"]) for m in members]
+    ids = sorted({a for a, _ in pointed} | set(rec.get("articles") or []))
+    briefs: dict[str, dict[str, Any]] = {}
+    names: dict[tuple[str, int], str | None] = {}
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in c.execute(
+            "SELECT coalesce(input_id, path), title, publisher, published, seq FROM articles "
+            f"WHERE coalesce(input_id, path) IN ({marks})",
+            chunk,
+        ):
+            briefs.setdefault(
+                r[0], {"id": r[0], "title": r[1], "publisher": r[2], "published": r[3]}
+            )
+            for idx, name in c.execute(
+                "SELECT idx, source FROM attributions WHERE article_seq = ?", (r[4],)
+            ):
+                names[(r[0], idx)] = name
 
-    def at(article_id: str | None, *names: str | None, given: Any = None) -> list[Any] | None:
+    def at(article_id: str | None, *want: str | None, given: Any = None) -> list[Any] | None:
         if given:
-            first = given[0]
-            return [first[0], first[1]]
-        cand = [m for m in members if m["article"] == article_id]
-        for m in cand:
-            if m["source"] and m["source"] in names:
-                return [m["article"], m["index"]]
-        return [cand[0]["article"], cand[0]["index"]] if cand else None
+            return [given[0][0], given[0][1]]
+        if article_id is None:
+            return None
+        wanted = {w for w in want if w}
+        cand = [p for p in pointed if p[0] == article_id]
+        for a, i in cand:
+            if i is not None and names.get((a, i)) in wanted:
+                return [a, i]
+        for (a, i), name in names.items():
+            if a == article_id and name in wanted:
+                return [a, i]
+        return [cand[0][0], cand[0][1]] if cand else [article_id, None]
 
     out = dict(rec)
     if out.get("origin"):
@@ -634,49 +664,44 @@ def claim(store: Store, claim_id: str) -> dict[str, Any] | None:
         o["at"] = at(o.get("article"), o.get("source"), given=o.get("attributions"))
         out["origin"] = o
     out["independent_backers"] = [
-        {
-            **b,
-            "at": at((b.get("articles") or [None])[0], b.get("name"), given=b.get("attributions")),
-        }
+        {**b, "at": at(_first(b.get("articles")), b.get("name"), given=b.get("attributions"))}
         for b in rec.get("independent_backers") or []
     ]
     out["disputers"] = [
         {
             **d,
             "at": at(
-                (d.get("articles") or [None])[0],
-                *(d.get("sources") or []),
-                given=d.get("attributions"),
+                _first(d.get("articles")), *(d.get("sources") or []), given=d.get("attributions")
             ),
         }
         for d in rec.get("disputers") or []
     ]
-    out["relays"] = [
-        {**r, "at": at(r.get("article"), r.get("name"))} for r in rec.get("relays") or []
-    ]
-    out["hedges"] = [
-        {**h, "at": at(h.get("article"), h.get("source"))} for h in rec.get("hedges") or []
-    ]
-    out["timeline"] = [
-        {**t, "at": at(t.get("article"), t.get("source"))} for t in rec.get("timeline") or []
-    ]
-    if isinstance(rec.get("attributions"), int) or rec.get("attributions") is None:
+    for key, name in (("relays", "name"), ("hedges", "source"), ("timeline", "source")):
+        out[key] = [{**e, "at": at(e.get("article"), e.get(name))} for e in rec.get(key) or []]
+    if not isinstance(rec.get("attributions"), list):
         out["attributions"] = [
             {
                 "article": m["article"],
                 "index": m["index"],
-                "source": m["source"],
-                "stance": m["stance"],
+                "source": names.get((m["article"], m["index"])),
             }
             for m in members
         ]
     out["members"] = members
     out["article_briefs"] = briefs
     out["outlets"] = rec.get("outlets") or sorted(
-        {m["publisher"] for m in members if m["publisher"]}
+        {b["publisher"] for b in briefs.values() if b["publisher"]}
     )
     out["story_title"] = _story_title(store, rec["story"]) if rec.get("story") else None
     return out
+
+
+def _entries(rec: dict[str, Any], *keys: str) -> list[dict[str, Any]]:
+    return [e for k in keys for e in rec.get(k) or [] if isinstance(e, dict)]
+
+
+def _first(xs: Any) -> str | None:
+    return str(xs[0]) if xs else None
 
 
 # -- one source -------------------------------------------------------------------------------

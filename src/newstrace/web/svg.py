@@ -57,7 +57,7 @@ def graph_layout(graph: dict[str, Any]) -> dict[str, Any]:
                 sub = n.get("type") or "unknown"
                 if n.get("anonymous"):
                     sub += ", anonymous"
-                sub += f" · {n.get('citations', 0)}×"
+                sub += f" · {n['citations']}×" if n.get("citations") else " · credited wire"
             else:
                 href = article_href(n["article"])
                 sub = (n.get("published") or "undated")[:16] + (" · copy" if kind == "copy" else "")
@@ -147,13 +147,13 @@ def timeline_layout(items: list[dict[str, Any]]) -> dict[str, Any]:
             {
                 "x": round(x + n * 12, 1),
                 "y": 30 + lane * lane_h + lane_h / 2,
-                "copy": bool(a.get("copy_of")),
+                "is_copy": bool(a.get("copy_of")),
                 "href": article_href(a["id"]),
                 "title": f"{a.get('published') or 'undated'} · {a.get('publisher') or '?'} · "
                 f"{a.get('title') or a['id']}",
             }
         )
-    ticks = [{"x": left, "text": (_label(t0))}]
+    ticks = [{"x": left if span else (left + right) / 2, "text": _label(t0)}]
     if span:
         ticks.append({"x": right, "text": _label(t1)})
     return {
