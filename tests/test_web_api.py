@@ -352,7 +352,7 @@ def test_pages_stay_consistent_while_an_ingest_writes(tmp_path: Path) -> None:
         try:
             with open_store(db) as store:
                 for i in range(6):
-                    text = f"Extra report {i}\n\nOfficials said the talks with Kim went well, number {i}."
+                    text = f"Extra report {i}\n\nOfficials said the talks went well ({i})."
                     store.add(S.R.make(text, f"extra{i}.txt", published="2020-07-01"))
                     link_store(store)
         except BaseException as exc:  # pragma: no cover - reported below
