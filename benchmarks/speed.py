@@ -1,18 +1,22 @@
-"""Issue 3, acceptance 3: ``newstrace analyze`` vs. a bare spaCy parse, as whole processes.
+"""Issue 8, acceptance 3: ``newstrace analyze`` per profile vs. a bare spaCy parse, as whole
+processes.
 
-Runs, side by side in one run (alternating, ``--repeat`` times each, the fastest run counts):
+Runs, side by side (alternating, ``--repeat`` times each, the fastest run counts):
   (a) ``python -c 'spacy.load(MODEL).pipe(texts)'`` over N texts of PolNeAR train;
-  (b) ``newstrace analyze --format jsonl FILES > /dev/null`` over the same files (a Python
-      process calling ``Analyzer().analyze`` when the CLI is not installed).
-Prints both wall times and the ratio b / a (target <= 1.3).
+  (b) ``newstrace analyze --profile P --format jsonl FILES > /dev/null`` over the same files,
+      for each profile P (a Python process calling ``Analyzer(profile=P).analyze_one`` when
+      the CLI is not installed).
+Prints the wall times, each profile's ratio to (a) (targets: default <= 1.6, fast <= 1.1) and
+its peak resident memory (target < 1.5 GB).
 
-    python benchmarks/speed.py [--n 120] [--repeat 1] [--dir ../shared/data/polnear/train/text]
+    python benchmarks/speed.py [--n 120] [--repeat 1] [--profiles default,fast] [--dir DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -36,17 +40,26 @@ API = """
 import sys
 from pathlib import Path
 from newstrace.analysis.pipeline import Analyzer
+from newstrace.model import Article, ArticleMeta
 paths = open(sys.argv[1], encoding="utf-8").read().split("\\n")
-analyzer = Analyzer()
+analyzer = Analyzer(profile=sys.argv[2])
 for p in paths:
-    analyzer.analyze(Path(p).read_text(encoding="utf-8"))
+    text = Path(p).read_text(encoding="utf-8")
+    analyzer.analyze_one(Article(path=p, text=text, meta=ArticleMeta()))
 """
 
+TARGETS = {"default": 1.6, "fast": 1.1}
 
-def _time(cmd: list[str]) -> float:
+
+def _time(cmd: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak RSS in MB of one whole process."""
     t0 = time.perf_counter()
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - t0
+    if status != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} ... failed with status {status}")
+    return wall, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -55,6 +68,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=120)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--model", default=None, help="spaCy model (default: newstrace's setting)")
+    ap.add_argument("--profiles", default="default,fast", help="comma-separated")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not args.dir.is_dir():
@@ -69,33 +83,55 @@ def main() -> None:
         listing.write_text("\n".join(str(f) for f in files), encoding="utf-8")
         bare = [sys.executable, "-c", BARE, model, str(listing)]
         cli = Path(sys.executable).with_name("newstrace")
-        if cli.exists() or shutil.which("newstrace"):
-            exe = str(cli) if cli.exists() else "newstrace"
-            full = [exe, "analyze", "--format", "jsonl", "--model", model, *map(str, files)]
-            how = "newstrace analyze --format jsonl"
-        else:
-            full = [sys.executable, "-c", API, str(listing)]
-            how = "python: Analyzer().analyze"
-        t_bare, t_full = [], []
+        profiles = [p for p in args.profiles.split(",") if p]
+        cmds: dict[str, list[str]] = {}
+        for prof in profiles:
+            if cli.exists() or shutil.which("newstrace"):
+                exe = str(cli) if cli.exists() else "newstrace"
+                cmds[prof] = [
+                    exe,
+                    "analyze",
+                    "--profile",
+                    prof,
+                    "--format",
+                    "jsonl",
+                    "--model",
+                    model,
+                    *map(str, files),
+                ]
+            else:
+                cmds[prof] = [sys.executable, "-c", API, str(listing), prof]
+        times: dict[str, list[tuple[float, float]]] = {"bare": [], **{p: [] for p in profiles}}
         for _ in range(args.repeat):
-            t_bare.append(_time(bare))
-            t_full.append(_time(full))
-    result = {
+            times["bare"].append(_time(bare))
+            for prof in profiles:
+                times[prof].append(_time(cmds[prof]))
+    t_bare = min(t for t, _ in times["bare"])
+    result: dict[str, object] = {
         "texts": len(files),
         "spacy_model": model,
-        "bare_spacy_s": round(min(t_bare), 2),
-        "newstrace_s": round(min(t_full), 2),
-        "newstrace_cmd": how,
-        "ratio": round(min(t_full) / min(t_bare), 3),
-        "target": 1.3,
+        "bare_spacy_s": round(t_bare, 2),
+        "bare_spacy_peak_mb": round(max(m for _, m in times["bare"])),
+        "profiles": {},
     }
+    for prof in profiles:
+        t = min(x for x, _ in times[prof])
+        result["profiles"][prof] = {  # type: ignore[index]
+            "seconds": round(t, 2),
+            "ratio": round(t / t_bare, 3),
+            "target": TARGETS.get(prof),
+            "peak_mb": round(max(m for _, m in times[prof])),
+        }
     if args.json:
         print(json.dumps(result))
     else:
         print(f"{len(files)} texts, model {model}")
-        print(f"bare spacy.load().pipe(): {result['bare_spacy_s']:.2f} s")
-        print(f"{how}: {result['newstrace_s']:.2f} s")
-        print(f"ratio {result['ratio']:.3f} (target <= 1.3)")
+        print(f"bare spacy.load().pipe(): {t_bare:.2f} s, peak {result['bare_spacy_peak_mb']} MB")
+        for prof, r in result["profiles"].items():  # type: ignore[attr-defined]
+            print(
+                f"analyze --profile {prof}: {r['seconds']:.2f} s, ratio {r['ratio']:.3f}"
+                f" (target <= {r['target']}), peak {r['peak_mb']} MB"
+            )
 
 
 if __name__ == "__main__":

@@ -71,12 +71,28 @@ def _tagger_available() -> bool:
     return load_tagger() is not None
 
 
-MODES = [False] + ([True] if _tagger_available() else [])
+def _transformer_available() -> bool:
+    from newstrace.analysis.tagger.onnx_tagger import DEFAULT_ONNX_PATH
+
+    return DEFAULT_ONNX_PATH.is_file()
 
 
-@pytest.fixture(scope="module", params=MODES, ids=lambda m: "tagger" if m else "rules")
+# (use_tagger, profile): the rules alone, the CRF (profile fast), the transformer (default).
+MODES = (
+    [(False, "fast")]
+    + ([(True, "fast")] if _tagger_available() else [])
+    + ([(True, "default")] if _transformer_available() else [])
+)
+
+
+@pytest.fixture(
+    scope="module",
+    params=MODES,
+    ids=lambda m: "rules" if not m[0] else ("tagger" if m[1] == "fast" else "transformer"),
+)
 def seed(request: pytest.FixtureRequest) -> AnalyzedArticle:
-    return Analyzer(use_tagger=request.param).analyze_one(seed_article())
+    use_tagger, profile = request.param
+    return Analyzer(use_tagger=use_tagger, profile=profile).analyze_one(seed_article())
 
 
 def test_reader_and_hand_built_seed_agree() -> None:
