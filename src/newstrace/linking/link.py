@@ -10,17 +10,23 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from newstrace.linking.claims import AttrRef, group_claims
-from newstrace.linking.provenance import ArticleInfo, norm, provenance
+import numpy as np
+
+from newstrace.linking.claims import group
+from newstrace.linking.embed import embedder
+from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, provenance
+from newstrace.linking.statements import Statement, statements
 from newstrace.linking.stories import StoryInput, cluster_features, features
 from newstrace.linking.syndication import CopyInput, resolve_copies, signatures
 from newstrace.model import AnalyzedArticle
 from newstrace.store import Store, StoredArticle
+from newstrace.store.db import ClaimRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +86,7 @@ def _link(store: Store) -> LinkSummary:
                     publisher=row.publisher,
                     published=row.published,
                     agencies=row.agencies,
+                    url=row.url,
                 )
             )
             media.update(norm(x) for x in (row.publisher, *row.agencies) if x)
@@ -126,35 +133,79 @@ def _link(store: Store) -> LinkSummary:
     )
 
 
+# A dispute outside a claim still disputes it when it points back at what was reported
+# ("a sham lawsuit", "the allegations") or names the claim's origin.
+_POINTS_BACK = re.compile(
+    r"\b(report|reports|reporting|story|findings|accusations?|allegations?|claims?|lawsuit|suit|"
+    r"complaint|memos?|charges?|assessment|collusion)\b",
+    re.IGNORECASE,
+)
+
+
+def _outside_disputes(
+    record: dict[str, Any], disputes: list[Statement], members: list[Statement]
+) -> list[Statement]:
+    origin = record.get("origin") or {}
+    name = origin.get("source") or ""
+    if len(record["articles"]) < 2 or not name:
+        return []
+    inside = {(s.article, s.index) for s in members}
+    origin_party, origin_person = party(name), person_key(name)
+    out = []
+    for d in disputes:
+        a = d.attribution
+        if (d.article, d.index) in inside or a is None or a.source is None:
+            continue
+        who = a.source.resolved
+        if party(who) == origin_party or person_key(who) == origin_person:
+            continue
+        said = d.text + " " + (a.cue.text if a.cue else "")
+        if _POINTS_BACK.search(said) or origin_person in said.lower():
+            out.append(d)
+    return out
+
+
 def _claims(
     store: Store,
     infos: list[ArticleInfo],
     stories: Iterable[list[int]],
     media: frozenset[str],
     counter: list[int],
-) -> Iterator[tuple[str, str | None, str, dict[str, Any], list[tuple[int, int]]]]:
+) -> Iterator[ClaimRow]:
+    embed = embedder()
     for idxs in stories:
+        found: list[Statement] = []
         for i in idxs:
             rec = store.get_seq(infos[i].seq)
-            infos[i].attributions = rec.attributions if rec else []
-        refs = [
-            AttrRef(article=i, idx=k, group=infos[i].story or "", attribution=a)
-            for i in idxs
-            for k, a in enumerate(infos[i].attributions)
-            if a.content is not None or a.stance != "assert"
-        ]
-        for group in group_claims(refs):
-            first = refs[group[0]]
-            info = infos[first.article]
-            cid = _claim_id(info.story or "", info.key, first.idx)
-            record = provenance(cid, [refs[g] for g in group], infos, media)
-            counter[0] += 1
-            yield (
-                cid,
-                info.story,
-                record["text"],
-                record,
-                [(infos[refs[g].article].seq, refs[g].idx) for g in group],
-            )
+            if rec is None:
+                continue
+            infos[i].attributions = rec.attributions
+            infos[i].text = rec.text
+            found.extend(statements(i, rec))
+        if found:
+            vecs = embed.encode([s.text for s in found])
+            disputes = [s for s in found if s.sort == "dispute"]
+            for members_idx in group(found, vecs):
+                members = [found[k] for k in members_idx]
+                first = min(members, key=lambda s: (infos[s.article].seq, s.content.start))
+                info = infos[first.article]
+                cid = _claim_id(info.story or "", info.key, first.content.start)
+                record = provenance(cid, members, infos, media)
+                outside = _outside_disputes(record, disputes, members)
+                if outside:
+                    record = provenance(cid, members, infos, media, outside)
+                counter[0] += 1
+                core = [k for k in members_idx if found[k].sort == "claim"] or members_idx
+                centroid = vecs[core].mean(axis=0)
+                centroid /= float(np.linalg.norm(centroid)) or 1.0
+                yield (
+                    cid,
+                    info.story,
+                    record["text"],
+                    record,
+                    [(infos[s.article].seq, s.index) for s in members if s.index is not None],
+                    centroid,
+                )
         for i in idxs:
             infos[i].attributions = []
+            infos[i].text = ""

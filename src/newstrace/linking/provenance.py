@@ -3,16 +3,23 @@ disputes it, how hedged it is, and when each of these happened.
 
 Counting independent backers is the point of the product, so the rules are explicit:
 - a copy of another article (``copy_of`` set) never adds a backer; it is listed as a relay;
+- an outlet's unattributed restatement adds none either: it relays the claim with the
+  attribution dropped (relay kind ``unattributed``);
 - a medium cited as the source ("The New York Times reported ...") is a relay: the backer is
   whoever that medium cites in the article (its anonymous officials), or the medium's own
   reporting when it cites no one there;
-- anonymous and unnamed collective sources ("officials", "U.S. intelligence", "people familiar
-  with the matter") reached through the same reporter count once, as that reporter's sources;
-- named sources count once each, however many articles quote them;
-- an attribution inside another one's content ("The Times said [the unit may be seeking
-  revenge]") is vouched for by the outer source, not by the one it is about;
-- disputers (stance deny / dismiss, or dispute words in the content) never back the claim and are
-  grouped by the party they speak for (the Kremlin and the Russian Embassy speak for Russia).
+- anonymous and unnamed collective sources ("officials", "people familiar with the matter")
+  reached through the same reporter count once, as that reporter's sources;
+- named sources count once each, however many articles quote them ("Trump", "Mr. Trump" and
+  "Donald Trump" are one);
+- a reference to the report itself ("media reports", "the report") backs nothing;
+- disputers are only sources whose stance toward *this* claim is deny / dismiss / contradict
+  (statements.is_dispute), grouped by the party they speak for.
+
+Origin: the source the claim comes from as the texts tell it. Each candidate (a source of a
+claim-bearing member) scores one point per article citing it; a medium cited by another
+outlet gets a bonus (it broke the story the others relay), and one stated as first
+("first reported by The Washington Post", "according to a report in X") a larger one.
 """
 
 from __future__ import annotations
@@ -22,13 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newstrace.linking.claims import (
-    DISPUTE_STANCES,
-    AttrRef,
-    is_anaphoric,
-    is_dispute,
-    is_reference,
-)
+from newstrace.linking.statements import Statement, is_reference
 from newstrace.model import Attribution
 
 # Source names that stand for an unnamed group of people rather than someone on record.
@@ -42,6 +43,7 @@ _PARTIES = (
     (re.compile(r"\b(kremlin|moscow|russian?|putin)\b", re.IGNORECASE), "Russia"),
     (re.compile(r"\b(beijing|chinese|china)\b", re.IGNORECASE), "China"),
     (re.compile(r"\b(tehran|iranian|iran)\b", re.IGNORECASE), "Iran"),
+    (re.compile(r"\b(pyongyang|north korean?)\b", re.IGNORECASE), "North Korea"),
     (re.compile(r"\b(taliban)\b", re.IGNORECASE), "the Taliban"),
     (
         re.compile(
@@ -50,6 +52,25 @@ _PARTIES = (
         "United States",
     ),
 )
+# "first reported by The Washington Post", "according to a report in the Post", "as the Post
+# first reported": the text names where the claim started.
+_STATED = re.compile(
+    r"(first reported by|first reported|broke the news|according to (?:a|the) (?:report|story) "
+    r"(?:in|by|from)|(?:a|the) report (?:in|by|from)|citing (?:a|the) report (?:in|by|from))"
+    r"\s*(?:the\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})",
+)
+_STATED_BEFORE = re.compile(
+    r"([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}),?\s+(?:which\s+)?first reported"
+)
+MEDIUM_BONUS = 1.0
+STATED_BONUS = 3.0
+_PERSON_TITLES = re.compile(r"^(mr|mrs|ms|dr|president|sen|rep|gov|gen)\.?\s+", re.I)
+
+
+def instant_key(published: str | None) -> str:
+    """Sort key of a publication time: ISO 8601 dates and date-times sort as text; unknown
+    times sort last."""
+    return published or "9999"
 
 
 def norm(name: str) -> str:
@@ -64,6 +85,13 @@ def party(name: str) -> str:
     return name
 
 
+def person_key(name: str) -> str:
+    """'Mr. Trump', 'Donald Trump', 'Donald J. Trump' → 'trump' (one person, one key)."""
+    n = _PERSON_TITLES.sub("", norm(name))
+    words = re.findall(r"[a-z'’-]+", n)
+    return words[-1] if words else n
+
+
 @dataclass(slots=True)
 class ArticleInfo:
     """A stored article as the linkers see it."""
@@ -76,6 +104,8 @@ class ArticleInfo:
     publisher: str | None
     published: str | None
     agencies: tuple[str, ...] = ()
+    url: str | None = None
+    text: str = ""
     attributions: list[Attribution] = field(default_factory=list)
     copy_of: str | None = None  # display id of the earliest version
     story: str | None = None
@@ -86,11 +116,8 @@ class ArticleInfo:
             "publisher": self.publisher,
             "published": self.published,
             "title": self.title,
+            "url": self.url,
         }
-
-
-def _source_name(a: Attribution) -> str | None:
-    return a.source.resolved if a.source else None
 
 
 def _is_unnamed(a: Attribution) -> bool:
@@ -109,155 +136,8 @@ def _reporter(a: Attribution, art: ArticleInfo) -> str:
     return art.publisher or (art.agencies[0] if art.agencies else art.id)
 
 
-def _relays_in_article(a: Attribution, art: ArticleInfo) -> bool:
-    """True when the source only relays someone else here ("The newspaper quoted a Kremlin
-    spokesman saying Russia was unaware"): the dispute words are the quoted party's, not the
-    reporter's, unless the reporter's own cue disputes (stance deny / dismiss)."""
-    if a.stance in DISPUTE_STANCES or a.source is None:
-        return False
-    name = norm(a.source.resolved)
-    return any(name in {norm(v) for v in other.via} for other in art.attributions)
-
-
-def provenance(
-    claim_id: str,
-    members: Sequence[AttrRef],
-    articles: Sequence[ArticleInfo],
-    media: frozenset[str],
-) -> dict[str, Any]:
-    """The provenance record of one claim (``media``: normalised names of known media)."""
-
-    def when(ref: AttrRef) -> tuple[str, int, int]:
-        art = articles[ref.article]
-        return (art.published or "9999", art.seq, ref.idx)
-
-    ordered = sorted(members, key=when)
-    backers: dict[tuple[str, str], dict[str, Any]] = {}
-    relays: list[dict[str, Any]] = []
-    disputers: dict[str, dict[str, Any]] = {}
-    hedges: list[dict[str, Any]] = []
-    timeline: list[dict[str, Any]] = []
-    seen_relay: set[tuple[str, str, str]] = set()
-
-    def relay(entry: dict[str, Any]) -> None:
-        k = (entry["kind"], str(entry.get("name")), entry["article"])
-        if k not in seen_relay:
-            seen_relay.add(k)
-            relays.append(entry)
-
-    origin: dict[str, Any] | None = None
-    for ref in ordered:
-        art, a = articles[ref.article], ref.attribution
-        src = _source_name(a) or "(unattributed)"
-        role = "backer"
-        if a.source is None:
-            # The article's own voice ("militants were believed to…") is not a source of its
-            # own: counting it would make every publisher an independent backer.
-            role = "unattributed"
-        elif is_reference(a):
-            role = "reference"
-        elif is_dispute(a) and not _relays_in_article(a, art):
-            role = "dispute"
-            p = party(src)
-            d = disputers.setdefault(p, {"party": p, "sources": [], "stances": [], "articles": []})
-            for field_, val in (("sources", src), ("stances", a.stance), ("articles", art.id)):
-                if val not in d[field_]:
-                    d[field_].append(val)
-        elif _nested(a, art):
-            role = "nested"
-        elif art.copy_of is not None:
-            role = "copy"
-            relay(
-                {"kind": "copy", "name": art.publisher, "article": art.id, "copy_of": art.copy_of}
-            )
-        else:
-            bkey, label = _backer(a, art, media)
-            if bkey[0] == "via":
-                reporter = bkey[1]
-                if norm(art.publisher or "") != reporter:
-                    role = "relay"
-                    for name in (art.publisher, *art.agencies):
-                        if name and norm(name) != reporter:
-                            relay(
-                                {
-                                    "kind": "re-report",
-                                    "name": name,
-                                    "article": art.id,
-                                    "of": _reporter_label(a, art, media),
-                                }
-                            )
-            b = backers.get(bkey)
-            if b is None:
-                b = backers[bkey] = {"name": label, "articles": [], "first": art.published}
-            if art.id not in b["articles"]:
-                b["articles"].append(art.id)
-            if origin is None:
-                origin = {"source": b["name"], "article": art.id, "published": art.published}
-        for h in a.hedges:
-            hedges.append({"hedge": h, "source": src, "article": art.id})
-        timeline.append(
-            {
-                "date": art.published,
-                "article": art.id,
-                "publisher": art.publisher,
-                "source": src,
-                "role": role,
-                "stance": a.stance,
-                "text": a.content.text if a.content else None,
-            }
-        )
-    # A named backer whose name is the reporter of another backer only relays that one.
-    reporters = {k[1] for k in backers if k[0] == "via"}
-    for k in [k for k in backers if k[0] == "named" and k[1] in reporters]:
-        del backers[k]
-    if origin is not None and origin["source"] not in {b["name"] for b in backers.values()}:
-        first = min(backers.values(), key=lambda b: b["first"] or "9999", default=None)
-        if first is not None:
-            origin["source"] = first["name"]
-    first_article = articles[ordered[0].article] if ordered else None
-    text_ref = next(
-        (r for r in ordered if not is_dispute(r.attribution) and not is_anaphoric(r.attribution)),
-        ordered[0] if ordered else None,
-    )
-    content = text_ref.attribution.content if text_ref else None
-    return {
-        "claim": claim_id,
-        "text": content.text if content else "",
-        "story": first_article.story if first_article else None,
-        "origin": origin,
-        "first_report": first_article.brief() if first_article else None,
-        "relays": relays,
-        "independent_sources": len(backers),
-        "independent_backers": list(backers.values()),
-        "disputers": list(disputers.values()),
-        "hedges": hedges,
-        "timeline": timeline,
-        "articles": sorted({articles[r.article].id for r in members}),
-        "attributions": len(members),
-    }
-
-
-def _reporter_label(a: Attribution, art: ArticleInfo, media: frozenset[str]) -> str:
-    src = _source_name(a)
-    if src and (a.source and a.source.type == "media" or norm(src) in media):
-        return src
-    return _reporter(a, art)
-
-
-def _backer(a: Attribution, art: ArticleInfo, media: frozenset[str]) -> tuple[tuple[str, str], str]:
-    src = _source_name(a)
-    if src is None:
-        name = _reporter(a, art)
-        return ("via", norm(name)), _cited_label(art, name) if a.via else name
-    if a.source is not None and (a.source.type == "media" or norm(src) in media):
-        # A medium reporting: its backers are the people it cites in this article.
-        return ("via", norm(src)), _cited_label(art, src)
-    if _is_unnamed(a):
-        reporter = _reporter(a, art)
-        if a.via:
-            return ("via", norm(reporter)), _cited_label(art, reporter)
-        return ("via", norm(reporter)), f"{src} (via {reporter})"
-    return ("named", norm(src)), src
+def _is_medium(a: Attribution, media: frozenset[str]) -> bool:
+    return a.source is not None and (a.source.type == "media" or norm(a.source.resolved) in media)
 
 
 def _nested(a: Attribution, art: ArticleInfo) -> bool:
@@ -272,7 +152,7 @@ def _nested(a: Attribution, art: ArticleInfo) -> bool:
     )
 
 
-def _cited_label(art: ArticleInfo, medium: str) -> str:
+def _cited_label(art: ArticleInfo, medium: str) -> tuple[str, bool]:
     """How to name "the sources ``medium`` cites in this article": its anonymous sources
     first (they are the ones that need a name), else its first unnamed one, else itself."""
     cited = sorted(
@@ -283,4 +163,267 @@ def _cited_label(art: ArticleInfo, medium: str) -> str:
         ),
         key=lambda o: not (o.source and o.source.anonymous),
     )
-    return f"{_source_name(cited[0])} (via {medium})" if cited else medium
+    if cited and cited[0].source is not None:
+        return f"{cited[0].source.resolved} (via {medium})", True
+    return medium, False
+
+
+def _backer(
+    a: Attribution, art: ArticleInfo, media: frozenset[str]
+) -> tuple[tuple[str, str], str, bool]:
+    """(key, label, anonymous) of who vouches for the claim in this attribution."""
+    assert a.source is not None
+    src = a.source.resolved
+    if _is_medium(a, media):
+        label, anon = _cited_label(art, src)
+        return ("via", norm(src)), label, anon
+    if _is_unnamed(a):
+        reporter = _reporter(a, art)
+        if a.via:
+            label, anon = _cited_label(art, reporter)
+            return ("via", norm(reporter)), label, anon or a.source.anonymous
+        return ("via", norm(reporter)), f"{src} (via {reporter})", a.source.anonymous
+    if a.source.type == "person":
+        return ("named", person_key(src)), src, False
+    return ("named", norm(src)), src, False
+
+
+def stated_origin(art: ArticleInfo, near: int) -> str | None:
+    """A source the article names as where the claim started, in the paragraph at ``near``."""
+    text = art.text
+    if not text:
+        return None
+    lo = text.rfind("\n", 0, max(0, near)) + 1
+    hi = text.find("\n", near)
+    para = text[lo : hi if hi >= 0 else len(text)]
+    m = _STATED.search(para) or _STATED_BEFORE.search(para)
+    if m is None:
+        return None
+    name = m.group(m.lastindex or 1).strip(" ,.")
+    return name or None
+
+
+def _article_ref(art: ArticleInfo, st: Statement) -> list[Any]:
+    return [art.id, st.index]
+
+
+def provenance(
+    claim_id: str,
+    members: Sequence[Statement],
+    articles: Sequence[ArticleInfo],
+    media: frozenset[str],
+    outside_disputes: Sequence[Statement] = (),
+) -> dict[str, Any]:
+    """The claim record of one claim (``media``: normalised names of known media).
+
+    ``outside_disputes``: disputes in the claim's story that are not members but point at it
+    (a campaign calling the whole lawsuit "a sham"); they count as disputers.
+    """
+
+    def when(st: Statement) -> tuple[Any, int, int]:
+        art = articles[st.article]
+        return (instant_key(art.published), art.seq, st.content.start)
+
+    ordered = sorted(members, key=when)
+    backers: dict[tuple[str, str], dict[str, Any]] = {}
+    relays: list[dict[str, Any]] = []
+    disputers: dict[str, dict[str, Any]] = {}
+    hedges: list[dict[str, Any]] = []
+    timeline: list[dict[str, Any]] = []
+    entries: list[dict[str, Any]] = []
+    votes: dict[str, dict[str, Any]] = {}
+    seen_relay: set[tuple[str, str, str]] = set()
+
+    def relay(entry: dict[str, Any]) -> None:
+        k = (entry["kind"], str(entry.get("name")), entry["article"])
+        if k not in seen_relay:
+            seen_relay.add(k)
+            relays.append(entry)
+
+    def dispute(st: Statement) -> None:
+        art, a = articles[st.article], st.attribution
+        assert a is not None and a.source is not None
+        src = a.source.resolved
+        p = party(src)
+        d = disputers.setdefault(
+            p, {"party": p, "sources": [], "stances": [], "articles": [], "attributions": []}
+        )
+        for key, val in (("sources", src), ("stances", a.stance), ("articles", art.id)):
+            if val not in d[key]:
+                d[key].append(val)
+        ref = _article_ref(art, st)
+        if ref not in d["attributions"]:
+            d["attributions"].append(ref)
+
+    def vote(
+        key: str,
+        label: str,
+        a: Attribution | None,
+        art: ArticleInfo,
+        st: Statement,
+        bonus: float = 0.0,
+        anonymous: bool = False,
+        stated: bool = False,
+    ) -> None:
+        v = votes.setdefault(
+            key,
+            {
+                "labels": [],
+                "articles": set(),
+                "bonus": 0.0,
+                "first": when(st),
+                "ref": (art, st),
+                "type": (a.source.type if a and a.source else "media"),
+                "anonymous": anonymous,
+                "stated": False,
+                "attributions": [],
+            },
+        )
+        v["labels"].append(label)
+        v["articles"].add(art.id)
+        v["bonus"] = max(v["bonus"], bonus)
+        v["stated"] = v["stated"] or stated
+        if when(st) < v["first"]:
+            v["first"], v["ref"] = when(st), (art, st)
+        if st.index is not None:
+            v["attributions"].append(_article_ref(art, st))
+
+    for st in ordered:
+        art, a = articles[st.article], st.attribution
+        src = a.source.resolved if a is not None and a.source is not None else None
+        role = "backer"
+        if st.sort == "unattributed" or a is None or a.source is None:
+            role = "unattributed"
+            relay({"kind": "unattributed", "name": art.publisher, "article": art.id})
+        elif st.sort == "dispute":
+            role = "dispute"
+            dispute(st)
+        elif is_reference(a):
+            role = "reference"
+        elif _nested(a, art):
+            role = "nested"
+            # The inner source is still where the claim comes from ("U.S. intelligence has
+            # concluded ..., the Times reported"): it may be the origin, though it backs nothing
+            # beyond its reporter.
+            key, label, anon = _backer(a, art, media)
+            vote(key[1], label, a, art, st, anonymous=anon)
+        elif art.copy_of is not None:
+            role = "copy"
+            relay(
+                {"kind": "copy", "name": art.publisher, "article": art.id, "copy_of": art.copy_of}
+            )
+        else:
+            bkey, label, anon = _backer(a, art, media)
+            if bkey[0] == "via" and norm(art.publisher or "") != bkey[1]:
+                role = "relay"
+                for name in (art.publisher, *art.agencies):
+                    if name and norm(name) != bkey[1]:
+                        relay({"kind": "re-report", "name": name, "article": art.id, "of": src})
+            b = backers.get(bkey)
+            if b is None:
+                b = backers[bkey] = {
+                    "name": label,
+                    "anonymous": anon,
+                    "articles": [],
+                    "first": art.published,
+                    "attributions": [],
+                }
+            if art.id not in b["articles"]:
+                b["articles"].append(art.id)
+            b["attributions"].append(_article_ref(art, st))
+            bonus = (
+                MEDIUM_BONUS
+                if _is_medium(a, media) and bkey[1] != norm(art.publisher or "")
+                else 0.0
+            )
+            vote(bkey[1], label, a, art, st, bonus=bonus, anonymous=anon)
+        if role in ("backer", "relay", "nested", "copy", "unattributed"):
+            named = stated_origin(art, st.content.start)
+            if named:
+                vote(
+                    person_key(named) if " " not in named else norm(named),
+                    named,
+                    None,
+                    art,
+                    st,
+                    bonus=STATED_BONUS,
+                    stated=True,
+                )
+        if a is not None:
+            for h in a.hedges:
+                hedges.append({"hedge": h, "source": src, "article": art.id})
+        entry = {
+            "article": art.id,
+            "index": st.index,
+            "source": a.source.to_json() if a is not None and a.source is not None else None,
+            "cue": a.cue.to_json() if a is not None and a.cue is not None else None,
+            "content": st.content.to_json(),
+            "stance": a.stance if a is not None else None,
+            "role": role,
+        }
+        entries.append(entry)
+        timeline.append(
+            {
+                "date": art.published,
+                "article": art.id,
+                "publisher": art.publisher,
+                "source": src or "(unattributed)",
+                "role": role,
+                "stance": a.stance if a is not None else None,
+                "text": st.text,
+            }
+        )
+    for st in outside_disputes:
+        dispute(st)
+    # A named backer whose name is the reporter of another backer only relays that one.
+    reporters = {k[1] for k in backers if k[0] == "via"}
+    for k in [k for k in backers if k[0] == "named" and k[1] in reporters]:
+        del backers[k]
+    origin = _origin(votes)
+    first_article = articles[ordered[0].article] if ordered else None
+    text_ref = next((s for s in ordered if s.sort == "claim"), ordered[0] if ordered else None)
+    outlets: list[str] = []
+    for st in ordered:
+        pub = articles[st.article].publisher
+        if pub and pub not in outlets:
+            outlets.append(pub)
+    return {
+        "schema": 2,
+        "claim": claim_id,
+        "text": text_ref.text if text_ref else "",
+        "story": first_article.story if first_article else None,
+        "stories": sorted({articles[s.article].story or "" for s in members} - {""}),
+        "origin": origin,
+        "first_report": first_article.brief() if first_article else None,
+        "relays": relays,
+        "independent_sources": len(backers),
+        "independent_backers": list(backers.values()),
+        "disputers": list(disputers.values()),
+        "hedges": hedges,
+        "timeline": timeline,
+        "articles": sorted({articles[s.article].id for s in members}),
+        "outlets": outlets,
+        "size": len(members),
+        "attributions": entries,
+    }
+
+
+def _origin(votes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    if not votes:
+        return None
+    # Candidates in order of first appearance: max() keeps the first of equal scores, so
+    # the earliest wins a tie.
+    ranked = sorted(votes.values(), key=lambda v: v["first"])
+    v = max(ranked, key=lambda v: len(v["articles"]) + v["bonus"])
+    art, _st = v["ref"]
+    # The fullest name any article gives ("Donald J. Trump" over "Trump").
+    label = max(v["labels"], key=lambda s: (len(s.split()), len(s)))
+    return {
+        "source": label,
+        "type": v["type"],
+        "anonymous": bool(v["anonymous"]),
+        "stated": bool(v["stated"]),
+        "article": art.id,
+        "published": art.published,
+        "attributions": v["attributions"],
+    }

@@ -1,16 +1,27 @@
-"""Read-side queries over a linked store: stories with their claims, and claim look-up."""
+"""Read-side queries over a linked store: stories with their claims, claims, and claim look-up."""
 
 from __future__ import annotations
 
+import math
+import re
 from collections import defaultdict
 from typing import Any
 
-from newstrace.linking.claims import stems
+import numpy as np
+
 from newstrace.linking.link import link_store
+from newstrace.linking.text import content_words
 from newstrace.store import Store, StoredArticle
 
 # A claim summary in ``stories`` is the trace record without its long lists.
-_SUMMARY_KEYS = ("claim", "text", "independent_sources", "disputers", "attributions")
+_SUMMARY_KEYS = ("claim", "text", "independent_sources", "disputers", "articles", "outlets")
+# Look-up: a claim carried by more articles is likelier the one meant, at equal wording
+# (tuned on claims-dev: without it a one-article paraphrase outranks the claim itself).
+ARTICLES_WEIGHT = 0.04
+# Below this similarity no stored claim says what the query says.
+MIN_SCORE = 0.35
+# The query's words found verbatim in a member ("NO COLLUSION"): it is that claim.
+VERBATIM_BONUS = 0.3
 
 
 def ensure_linked(store: Store) -> None:
@@ -29,7 +40,7 @@ def stories(store: Store) -> list[dict[str, Any]]:
     claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in store.claim_records():
         if c.get("story"):
-            claims[c["story"]].append({k: c.get(k) for k in _SUMMARY_KEYS})
+            claims[c["story"]].append(summary(c))
     out = []
     for story, members in groups.items():
         members.sort(key=lambda r: (r.published or "9999", r.seq))
@@ -49,31 +60,91 @@ def stories(store: Store) -> list[dict[str, Any]]:
                     }
                     for m in members
                 ],
-                "claims": sorted(
-                    claims.get(story, []), key=lambda c: (-int(c["attributions"] or 0), c["claim"])
-                ),
+                "outlets": sorted({m.publisher for m in members if m.publisher}),
+                "start": members[0].published,
+                "end": max((m.published for m in members if m.published), default=None),
+                "claims": sorted(claims.get(story, []), key=_rank),
             }
         )
     return out
 
 
-def find_claim(store: Store, query: str) -> dict[str, Any] | None:
-    """The claim with id ``query``, else the one whose text best matches the query's words
-    (ties go to the claim with the most attributions)."""
+def summary(record: dict[str, Any]) -> dict[str, Any]:
+    """A claim as ``stories`` lists it: the record without its long lists."""
+    out = {k: record.get(k) for k in _SUMMARY_KEYS}
+    members = record.get("attributions")
+    out["attributions"] = len(members) if isinstance(members, list) else int(members or 0)
+    out["articles"] = len(record.get("articles") or [])
+    out["outlets"] = len(record.get("outlets") or [])
+    return out
+
+
+def _rank(c: dict[str, Any]) -> tuple[int, int, str]:
+    return (-int(c["outlets"] or 0), -int(c["attributions"] or 0), c["claim"])
+
+
+def claims(store: Store, story: str | None = None) -> list[dict[str, Any]]:
+    """Claim records, those carried by the most outlets first (of one story when given)."""
+    records = [
+        c for c in store.claim_records() if story is None or story in (c.get("stories") or [])
+    ]
+    return sorted(records, key=lambda c: _rank(summary(c)))
+
+
+def _verbatim(query: str, record: dict[str, Any]) -> bool:
+    q = re.sub(r"\W+", " ", query).strip().lower()
+    if len(q) < 8:
+        return False
+    for m in record.get("attributions") or []:
+        text = ((m.get("content") or {}).get("text") or "") if isinstance(m, dict) else ""
+        if q in re.sub(r"\W+", " ", text).lower():
+            return True
+    return False
+
+
+def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
+    """The claim with id ``query``, else the stored claim that best says what ``query`` says.
+
+    Ranking: cosine of the query's sentence embedding with each claim's centroid, plus a little
+    per article carrying the claim, plus a bonus when the query is quoted verbatim in one of its
+    statements. The record gains ``score`` and ``alternatives`` (the next ``top`` claims: id,
+    text, score).
+    """
     exact = store.claim_record(query)
     if exact is not None:
-        return exact
-    want = stems(query)
-    if not want:
+        return dict(exact, score=1.0, alternatives=[])
+    if not content_words(query):
         return None
-    best: tuple[float, int] | None = None
-    found = None
-    for c in store.claim_records():
-        got = stems(c.get("text") or "")
-        overlap = len(want & got) / len(want)
-        if overlap < 0.5:
+    from newstrace.linking.embed import embedder
+
+    ids, vecs = store.claim_vectors()
+    if not ids:
+        return None
+    q = embedder().encode([query])[0]
+    cos = vecs @ q
+    # Rescore the closest few hundred with what the centroid cannot see.
+    pool = np.argsort(-cos)[: max(50, top * 10)]
+    scored: list[tuple[float, dict[str, Any]]] = []
+    for i in pool:
+        record = store.claim_record(ids[int(i)])
+        if record is None:
             continue
-        score = (overlap, int(c.get("attributions") or 0))
-        if best is None or score > best:
-            best, found = score, c
-    return found
+        n = len(record.get("articles") or [])
+        score = float(cos[int(i)]) + ARTICLES_WEIGHT * math.log2(max(n, 1))
+        if _verbatim(query, record):
+            score += VERBATIM_BONUS
+        scored.append((score, record))
+    scored.sort(key=lambda x: -x[0])
+    if not scored or scored[0][0] < MIN_SCORE:
+        return None
+    best_score, best = scored[0]
+    alternatives = [
+        {"claim": r["claim"], "text": r.get("text"), "score": round(s, 4)}
+        for s, r in scored[1 : top + 1]
+    ]
+    return dict(best, score=round(best_score, 4), alternatives=alternatives)
+
+
+def find_claim(store: Store, query: str) -> dict[str, Any] | None:
+    """``trace`` without alternatives (kept for callers of the first API)."""
+    return trace(store, query)

@@ -15,11 +15,17 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+import numpy as np
+
 from newstrace.errors import StoreError
 from newstrace.model import AnalyzedArticle, Article
 from newstrace.store.schema import SCHEMA_VERSION, migrate
 
 DEFAULT_DB = "newstrace.db"
+# Width of the claim centroids (all-MiniLM-L6-v2 sentence embeddings).
+VECTOR_DIM = 384
+# (claim id, story, text, record, [(article_seq, attribution idx)], centroid or None)
+ClaimRow = tuple[str, str | None, str, dict[str, Any], list[tuple[int, int]], np.ndarray | None]
 
 
 def article_key(article: Article | AnalyzedArticle) -> str:
@@ -199,17 +205,22 @@ class Store:
                 "INSERT INTO links (article_seq, copy_of, story) VALUES (?, ?, ?)", links
             )
 
-    def replace_claims(
-        self, claims: Iterable[tuple[str, str | None, str, dict[str, Any], list[tuple[int, int]]]]
-    ) -> None:
-        """Replace all claims: (id, story, text, record, [(article_seq, attribution idx)])."""
+    def replace_claims(self, claims: Iterable[ClaimRow]) -> None:
+        """Replace all claims: (id, story, text, record, [(article_seq, attribution idx)],
+        centroid vector or None)."""
         with self._tx():
             self.conn.execute("DELETE FROM claim_members")
             self.conn.execute("DELETE FROM claims")
-            for cid, story, text, record, members in claims:
+            for cid, story, text, record, members, vector in claims:
                 self.conn.execute(
-                    "INSERT INTO claims (id, story, text, record) VALUES (?, ?, ?, ?)",
-                    (cid, story, text, json.dumps(record, ensure_ascii=False)),
+                    "INSERT INTO claims (id, story, text, record, vector) VALUES (?, ?, ?, ?, ?)",
+                    (
+                        cid,
+                        story,
+                        text,
+                        json.dumps(record, ensure_ascii=False),
+                        None if vector is None else vector.astype("<f4").tobytes(),
+                    ),
                 )
                 self.conn.executemany(
                     "INSERT OR IGNORE INTO claim_members (claim_id, article_seq, idx) "
@@ -217,6 +228,17 @@ class Store:
                     [(cid, s, i) for s, i in members],
                 )
             self.set_state("links_stale", "0")
+
+    def claim_vectors(self) -> tuple[list[str], np.ndarray]:
+        """Every claim id with its centroid (rows of zeros where none was stored)."""
+        ids: list[str] = []
+        rows: list[np.ndarray] = []
+        for cid, blob in self.conn.execute("SELECT id, vector FROM claims ORDER BY rowid"):
+            ids.append(cid)
+            rows.append(
+                np.frombuffer(blob, dtype="<f4") if blob else np.zeros(VECTOR_DIM, dtype="<f4")
+            )
+        return ids, (np.vstack(rows) if rows else np.zeros((0, VECTOR_DIM), dtype="<f4"))
 
     def _tx(self) -> _Transaction:
         return _Transaction(self)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from newstrace.errors import StoreError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Version 1. ``articles.record`` holds the full AnalyzedArticle JSON (the public contract), so
 # every other table can be rebuilt from it; the flattened columns exist for queries only.
@@ -138,11 +138,17 @@ CREATE INDEX claims_story ON claims(story);
 CREATE INDEX claim_members_article ON claim_members(article_seq, idx);
 """
 
+# Version 3 (claims as propositions): each claim's sentence-embedding centroid (384 float32,
+# little-endian), so that ``trace`` ranks claims by meaning without re-embedding the store.
+_V3 = """
+ALTER TABLE claims ADD COLUMN vector BLOB;
+"""
+
 
 # MIGRATIONS[i] takes a database at version i to version i + 1: an SQL script, or a function
 # for steps that must rewrite data (e.g. re-deriving columns from ``articles.record``). Add a
 # step here (never edit an old one) whenever the schema changes, and bump SCHEMA_VERSION.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3]
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:

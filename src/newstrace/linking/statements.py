@@ -1,0 +1,175 @@
+"""Statements: the places in one article where a claim can appear.
+
+Three sorts, decided from the stored record alone (no NLP model at linking time):
+
+- **claim-bearing attributions**: a source states a proposition. ``kind`` speech, writing,
+  belief, knowledge or perception, with a content that reads as a proposition (at least
+  ``MIN_CLAIM_WORDS`` words: "that Trump was briefed on the findings in March", a quoted
+  sentence). Intentions ("plans to visit") and stances ("welcomed Prime Minister Abe", "sought
+  a warmer relationship") are acts, not propositions: they never enter claims.
+- **disputes**: a source denies, dismisses or rejects something (stance deny / dismiss /
+  reject / refute / dispute, or a content made of dispute words: "baseless", "#fakenews",
+  "a sham lawsuit") without stating a proposition of its own. They attach to the claims they
+  dispute; they never back one. A denial that does state one ("there was NO COLLUSION") is a
+  claim like any other; provenance reads its stance toward the claims it meets.
+- **unattributed sentences**: the outlet's own sentences outside every attribution's content.
+  One enters a claim only when it states what another article attributes to a source: the
+  outlet is then relaying the claim with the attribution dropped (``role: "unattributed"``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from newstrace.model import AnalyzedArticle, Attribution, Span
+
+CLAIM_KINDS = frozenset({"speech", "writing", "belief", "knowledge", "perception", "unknown"})
+# Shorter contents are fragments ("the report", "it", "so") rather than propositions.
+MIN_CLAIM_WORDS = 4
+# An unattributed sentence must be long enough to state something checkable on its own.
+MIN_SENTENCE_WORDS = 7
+MAX_SENTENCE_CHARS = 600
+
+DISPUTE_STANCES = frozenset({"deny", "dismiss", "reject", "refute", "dispute", "contradict"})
+# Words that make an attributed content a rejection of what was reported: the seed's reactions
+# ("baseless", "#fakenews", "unaware") and the usual denial vocabulary of campaign responses
+# ("a sham lawsuit", "frivolous", "bogus").
+DISPUTE_WORDS = re.compile(
+    r"\b(baseless|false|fake\s*news|#?fakenews|unaware|untrue|hoax|nonsense|lies|lying|"
+    r"fabricat\w*|groundless|no evidence|not true|rubbish|absurd|sham|bogus|frivolous|"
+    r"witch\s*hunt|ridiculous|made[- ]up|no collusion|meritless|without merit)\b",
+    re.IGNORECASE,
+)
+# A passive cue ("Comey, who was abruptly dismissed") says what was done to the source, not
+# what the source did: no dispute.
+_PASSIVE_CUE = re.compile(r"\b(was|were|been|being|is|are|be|got|get)\s+(\w+ly\s+)?\w+ed\b", re.I)
+# A source that is the report itself ("the report claiming that ...", "the findings show"):
+# it restates the claim, it neither backs nor disputes it.
+_REFERENCE = re.compile(
+    r"^(the|this|that|these|those)?\s*(new\s+)?(report|reports|findings|story|stories|article|"
+    r"accusations?|allegations?|claims?|assessment|media reports|news reports)$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+(?:['’]\w+)?")
+# Sentence ends: ., ! or ? (plus closing quotes/brackets) followed by space and an upper-case
+# letter, digit or opening quote; abbreviations common in news ("Mr.", "U.S.", "Jan.") excepted.
+_SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
+_ABBREV = re.compile(
+    r"(\b(Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Col|Lt|Sgt|St|Jr|Sr|Inc|Co|Corp|Ltd|No|vs|Jan|Feb|Mar|"
+    r"Apr|Aug|Sept?|Oct|Nov|Dec|Ft|Mt|Pres|Prof|Rev|Adm|Capt|Cmdr|Maj)\.|\b[A-Z]\.|\b[A-Z]\.[A-Z]\.)$"
+)
+
+
+def word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def is_reference(a: Attribution) -> bool:
+    return a.source is not None and bool(_REFERENCE.match(a.source.resolved.strip()))
+
+
+def is_dispute(a: Attribution) -> bool:
+    if a.source is None or is_reference(a):
+        return False
+    if a.cue is not None and _PASSIVE_CUE.search(a.cue.text):
+        return False
+    if a.stance in DISPUTE_STANCES:
+        return True
+    return bool(a.content and DISPUTE_WORDS.search(a.content.text))
+
+
+def is_claim_bearing(a: Attribution) -> bool:
+    """A source states a proposition (see the module docstring for the rule)."""
+    if a.content is None or a.kind not in CLAIM_KINDS:
+        return a.content is not None and a.stance == "accuse"
+    return word_count(a.content.text) >= MIN_CLAIM_WORDS
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """One place a claim may appear: an attribution (``index`` set) or an outlet's own
+    sentence (``index`` None). ``sort``: claim | dispute | unattributed."""
+
+    article: int  # position of the article in the linker's list
+    index: int | None
+    sort: str
+    content: Span
+    attribution: Attribution | None = None
+
+    @property
+    def text(self) -> str:
+        return self.content.text
+
+
+def sentences(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
+    """(start, end) of the sentences of ``text[start:]``, paragraph by paragraph."""
+    for para in re.finditer(r"[^\n]+", text[start:]):
+        p0 = start + para.start()
+        chunk = para.group(0)
+        s = 0
+        for m in _SENT_END.finditer(chunk):
+            if _ABBREV.search(chunk[s : m.start() + 1]):
+                continue
+            yield p0 + s, p0 + m.end()
+            s = m.end()
+        if s < len(chunk):
+            yield p0 + s, p0 + len(chunk)
+
+
+def _content_sentences(text: str, content: Span) -> list[tuple[int, int]]:
+    pieces = content.fragments or ((content.start, content.end),)
+    out = []
+    for fs, fe in pieces:
+        for s, e in sentences(text[:fe], fs):
+            s, e = _trimmed(text, s, e)
+            if e > s:
+                out.append((s, e))
+    if len(out) > 1:
+        short = [p for p in out if word_count(text[p[0] : p[1]]) < MIN_CLAIM_WORDS]
+        if not short:
+            return out
+    return [(content.start, content.end)]
+
+
+def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def statements(position: int, rec: AnalyzedArticle) -> list[Statement]:
+    """Every statement of one analysed article, attributions first, in text order."""
+    out: list[Statement] = []
+    covered: list[tuple[int, int]] = []
+    for i, a in enumerate(rec.attributions):
+        if a.content is not None:
+            covered.append((a.content.start, a.content.end))
+        if a.source is not None:
+            covered.append((a.source.span.start, a.source.span.end))
+        if is_claim_bearing(a) and a.content is not None:
+            # A long content often holds several propositions (a quoted paragraph): each of
+            # its sentences is a statement, so each can join the claim it states.
+            for s, e in _content_sentences(rec.text, a.content):
+                out.append(Statement(position, i, "claim", Span.of(rec.text, s, e), a))
+        elif is_dispute(a):
+            # A denial too short to be a proposition of its own ("called it baseless"):
+            # it can only attach to the claim it rejects.
+            anchor = a.content or a.cue or a.source.span  # type: ignore[union-attr]
+            out.append(Statement(position, i, "dispute", anchor, a))
+    text = rec.text
+    title = rec.article.meta.title or ""
+    # The headline is the outlet's summary, not a statement of its own (and the guidelines
+    # leave headlines out): start after it when the text opens with it.
+    first = text.find(title) + len(title) if title and text.startswith(title[:40]) else 0
+    for s, e in sentences(text, first):
+        s, e = _trimmed(text, s, e)
+        if e - s > MAX_SENTENCE_CHARS or word_count(text[s:e]) < MIN_SENTENCE_WORDS:
+            continue
+        if any(cs < e and s < ce for cs, ce in covered):
+            continue
+        out.append(Statement(position, None, "unattributed", Span.of(text, s, e)))
+    return out
