@@ -8,6 +8,7 @@ from newstrace import __version__
 from newstrace.cli.analyze import analyze_cmd, info_cmd
 from newstrace.cli.base import NewstraceGroup, setup
 from newstrace.cli.evaluate import eval_group, train_cmd
+from newstrace.cli.export import export_cmd
 from newstrace.cli.serve import serve_cmd
 
 
@@ -23,6 +24,7 @@ cli.add_command(info_cmd)
 cli.add_command(eval_group)
 cli.add_command(train_cmd)
 cli.add_command(serve_cmd)
+cli.add_command(export_cmd)
 
 try:  # the store commands live in their own module; see cli/store.py
     from newstrace.cli.store import articles_cmd, ingest_cmd, stories_cmd, trace_cmd
