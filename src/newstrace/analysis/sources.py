@@ -18,8 +18,14 @@ Decisions (documented here because tests and users rely on them):
   of a main clause (not of a reported one), a lone person in this or the previous paragraph
   (not a name modifying a noun: "the Obama daughters"), or a "the president" subject written
   after them; "Mr."/"Ms." rule out the other pronoun.
-- "the president", "the Texas governor", "the billionaire": the last person named with that
-  title, else the last named person quoted, else the person the text is about.
+- "the president", "the Texas governor": the last person the article names with that title
+  (else the first named with it later); failing one, the named person who just spoke, unless
+  the article names them as a former holder; else nobody (the description stays). Never by
+  world knowledge. "the billionaire", "the spokesman": the person who just spoke, else the
+  person the text is about.
+- "they" is the latest plural speaker or plural main-clause subject, never a document ("the
+  memos") nor one named person; a bare given name or surname is the person the article names
+  in full; no resolved name ends in a possessive.
 - A document speaks for its author: "a statement from Boehner", "Obama's statement", "wrote an
   open letter ..., saying".
 """
@@ -393,20 +399,33 @@ class SourceResolver:
             if s.head == h:
                 return s
         if h in TITLE_HEADS and head.tag_ == "NN":
-            # "the Texas governor continues": the last person named with that title, else the
-            # last named person who spoke, else the person the text is about; the latter two
-            # only when the article names them with the title somewhere. Never someone who
-            # held it once ("former President George W. Bush"): no world knowledge decides.
+            # "the Texas governor continues": the last person named with that title (else the
+            # first named with it further on). When the article names nobody with it, the
+            # named person who just spoke ("... says Perry. ... the Texas governor
+            # continues") unless named as a former holder ("former President George W.
+            # Bush"), else no one: who holds an office is no inference to make.
             titles = TITLE_HEADS[h]
-            e = self._last_entity(pos, lambda e: self._has_title(e, titles))
+            e = self._last_entity(pos, lambda e: self._has_title(e, titles, current=True))
+            if e is None:
+                # Named with the title only further on ("... President Obama then flew home").
+                e = next(
+                    (
+                        x
+                        for x in self.ents
+                        if x.start_char >= pos and self._has_title(x, titles, current=True)
+                    ),
+                    None,
+                )
             if e is not None:
                 return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
+            former = {
+                _person_name(e.text).split()[-1].lower()
+                for e in self.ents
+                if self._has_title(e, titles) and not self._has_title(e, titles, current=True)
+            }
             for s in reversed(self.history[-6:]):
                 if s.type == "person" and not s.anonymous and not s.plural and " " in s.name:
-                    return s if self._holds(s.name, titles) else None
-            topic = self._topic_person(pos)
-            if topic is not None and self._holds(topic.name, titles):
-                return topic
+                    return None if s.name.split()[-1].lower() in former else s
             return None
         # Any singular tag: the small model tags "pro" in "The communications pro" as an adverb.
         if h in ROLE_HEADS and head.tag_ not in ("NNS", "NNPS"):
@@ -418,8 +437,9 @@ class SourceResolver:
             return self._topic_person(pos)
         return None
 
-    def _has_title(self, e: SpacySpan, titles: frozenset[str]) -> bool:
-        """``e`` is a person named with one of ``titles``, and not as its former holder."""
+    def _has_title(self, e: SpacySpan, titles: frozenset[str], current: bool = False) -> bool:
+        """``e`` is a person named with one of ``titles`` (with ``current``: not as its
+        former holder)."""
         if e.label_ != "PERSON":
             return False
         if e.start > 0 and self.doc[e.start - 1].lower_ in titles:
@@ -428,17 +448,10 @@ class SourceResolver:
             k = e.start - 1
         else:
             return False
+        if not current:
+            return True
         before = {self.doc[j].lower_ for j in range(max(0, k - 1), k + 1) if j >= 0}
         return not (before & _FORMER)
-
-    def _holds(self, name: str, titles: frozenset[str]) -> bool:
-        """The article names the person ``name`` with one of ``titles`` (anywhere in it)."""
-        surname = name.split()[-1].lower() if name.split() else ""
-        return any(
-            self._has_title(e, titles) and _person_name(e.text).split()[-1].lower() == surname
-            for e in self.ents
-            if e.label_ == "PERSON"
-        )
 
     def _topic_person(self, pos: int) -> _Speaker | None:
         """The person the last sentences were about, when nobody has been quoted yet: "Barack
