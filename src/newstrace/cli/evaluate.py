@@ -110,6 +110,20 @@ def eval_basil(directory: Path, fmt: str) -> None:
     _print(basil.run(directory), fmt)
 
 
+@eval_group.command("stories")
+@_DIR
+@_FORMAT
+def eval_stories(directory: Path, fmt: str) -> None:
+    """Story linking vs. the events of a claims-dev folder (DIR holds articles.jsonl)."""
+    from newstrace.eval import stories
+
+    try:
+        result = stories.run(directory)
+    except NewstraceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print(result, fmt)
+
+
 @eval_group.command("speakers")
 @_DIR
 @click.option("--no-tagger", is_flag=True, help="Use the dependency rules only.")

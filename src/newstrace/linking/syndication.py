@@ -5,7 +5,8 @@ lightly edited, retitled, or with boilerplate added ("Copyright 2016 The Associa
 "Sign up for our newsletter"). Each copy gets ``copy_of`` = the earliest version of its group:
 earliest by full timestamp (UTC instant) when the articles carry times, a date-only value
 counting as any time of its day; ties go to the fullest text, then to the agency's own copy
-(an article whose publisher is the wire service it credits), then to the one stored first.
+(an article whose publisher is the wire service it credits), then to a key of the text (so
+that the ingest order does not decide), then, between identical texts, to the one stored first.
 
 Method: 5-word shingles of the whole text; MinHash signatures (datasketch) banded for LSH
 (datasketch's optimal band/row split, but the buckets kept as sorted numpy arrays: datasketch's
@@ -238,8 +239,9 @@ def resolve_copies(
     Earliest: by full timestamp (``earliest_candidates``); among versions published at the
     same time (or the same day, when one gives only the day), a full text (``FULL_TEXT``: the
     others were trimmed from it), then the agency's own copy (its publisher is
-    a wire service the text credits; needs ``publishers``), then the one stored first
-    (documents come in store order)."""
+    a wire service the text credits; needs ``publishers``), then a key of the text (its
+    MinHash signature: the same pick whatever the ingest order), then, for identical texts,
+    the one stored first (documents come in store order)."""
     n = len(sigs)
     parent = list(range(n))
 
@@ -268,6 +270,10 @@ def resolve_copies(
             key=lambda k: (
                 int(sigs.size[k]) < full,
                 not (publishers is not None and _is_agency_copy(publishers[k], agency_lists[k])),
+                # then a key of the text itself (its MinHash signature), not the store order:
+                # the pick, and the stories copies are linked through, must not depend on the
+                # order articles were ingested in; identical texts fall back to store order
+                sigs.full[k].tobytes(),
                 k,
             ),
         )
