@@ -6,7 +6,6 @@ article it finished, and a rerun skips them by key (``has_article``) before anal
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
@@ -19,29 +18,24 @@ import numpy as np
 
 from newstrace.errors import StoreError
 from newstrace.model import AnalyzedArticle, Article
+from newstrace.store.identity import key_for
 from newstrace.store.schema import SCHEMA_VERSION, migrate
 
 DEFAULT_DB = "newstrace.db"
 # Width of the claim centroids (all-MiniLM-L6-v2 sentence embeddings).
 VECTOR_DIM = 384
-# (claim id, story, text, record, [(article_seq, attribution idx)], centroid or None)
+# (claim id, story, text, record, [(article_seq, attribution idx)], statement vectors or None)
 ClaimRow = tuple[str, str | None, str, dict[str, Any], list[tuple[int, int]], np.ndarray | None]
 
 
 def article_key(article: Article | AnalyzedArticle) -> str:
-    """The identity of an article in the store: its URL, else the sha256 of its text.
-
-    The URL is the publisher's own identity for the page; two different inputs holding the same
-    page (an HTML save and a JSONL record of it) are one article. Without a URL, identical text
-    is the same article.
-    """
+    """The identity of an article in the store: its input id, else its URL, else the sha256 of
+    its text (``store.identity``: the same text under another id or URL is another article,
+    which linking marks as a copy)."""
     art = article.article if isinstance(article, AnalyzedArticle) else article
-    url = art.meta.url or (
-        art.id if art.id and art.id.startswith(("http://", "https://")) else None
-    )
-    if url:
-        return url.strip()
-    return "sha256:" + hashlib.sha256(art.text.encode("utf-8")).hexdigest()
+    key = key_for(art.id, art.meta.url, art.text)
+    assert key is not None  # the text is given
+    return key
 
 
 def display_id(article: Article | AnalyzedArticle) -> str:
@@ -207,7 +201,7 @@ class Store:
 
     def replace_claims(self, claims: Iterable[ClaimRow]) -> None:
         """Replace all claims: (id, story, text, record, [(article_seq, attribution idx)],
-        centroid vector or None)."""
+        the (k, 384) sentence vectors of its k statements or None)."""
         with self._tx():
             self.conn.execute("DELETE FROM claim_members")
             self.conn.execute("DELETE FROM claims")
@@ -230,15 +224,24 @@ class Store:
             self.set_state("links_stale", "0")
 
     def claim_vectors(self) -> tuple[list[str], np.ndarray]:
-        """Every claim id with its centroid (rows of zeros where none was stored)."""
+        """Every claim id with the unit centroid of its statement vectors (zeros where none)."""
         ids: list[str] = []
         rows: list[np.ndarray] = []
         for cid, blob in self.conn.execute("SELECT id, vector FROM claims ORDER BY rowid"):
             ids.append(cid)
-            rows.append(
-                np.frombuffer(blob, dtype="<f4") if blob else np.zeros(VECTOR_DIM, dtype="<f4")
-            )
+            if blob:
+                centroid = np.frombuffer(blob, dtype="<f4").reshape(-1, VECTOR_DIM).mean(axis=0)
+                rows.append(centroid / (float(np.linalg.norm(centroid)) or 1.0))
+            else:
+                rows.append(np.zeros(VECTOR_DIM, dtype="<f4"))
         return ids, (np.vstack(rows) if rows else np.zeros((0, VECTOR_DIM), dtype="<f4"))
+
+    def claim_statement_vectors(self, claim_id: str) -> np.ndarray:
+        """The sentence vectors of a claim's statements, one row each (k, 384)."""
+        row = self.conn.execute("SELECT vector FROM claims WHERE id = ?", (claim_id,)).fetchone()
+        if row is None or not row[0]:
+            return np.zeros((0, VECTOR_DIM), dtype="<f4")
+        return np.frombuffer(row[0], dtype="<f4").reshape(-1, VECTOR_DIM)
 
     def _tx(self) -> _Transaction:
         return _Transaction(self)

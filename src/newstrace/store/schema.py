@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from newstrace.errors import StoreError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 # Version 1. ``articles.record`` holds the full AnalyzedArticle JSON (the public contract), so
 # every other table can be rebuilt from it; the flattened columns exist for queries only.
@@ -138,17 +138,41 @@ CREATE INDEX claims_story ON claims(story);
 CREATE INDEX claim_members_article ON claim_members(article_seq, idx);
 """
 
-# Version 3 (claims as propositions): each claim's sentence-embedding centroid (384 float32,
-# little-endian), so that ``trace`` ranks claims by meaning without re-embedding the store.
+# Version 3 (claims as propositions): the sentence embeddings of each claim's statements
+# (k x 384 float32, little-endian, in member order), so that ``trace`` ranks claims by meaning
+# without re-embedding the store.
 _V3 = """
 ALTER TABLE claims ADD COLUMN vector BLOB;
 """
 
 
+def rekey(conn: sqlite3.Connection) -> None:
+    """Version 4 (issue 7, identity): ``articles.key`` becomes input id, else URL, else text
+    hash (``store.identity``); it was URL first. Each row's key is recomputed from its stored
+    ``input_id`` and ``url`` (rows with neither keep their text hash), and ``links.copy_of``
+    (which holds keys) follows. Two old rows that would now share a key (one page stored under
+    two URLs with one id) keep their old keys: both stay valid, nothing is merged or lost."""
+    from newstrace.store.identity import key_for
+
+    rows = conn.execute("SELECT seq, key, input_id, url FROM articles ORDER BY seq").fetchall()
+    taken = {str(r[1]) for r in rows}
+    renamed: dict[str, str] = {}
+    for seq, old, input_id, url in rows:
+        new = key_for(input_id, url, None) or old
+        if new == old or new in taken:
+            continue
+        conn.execute("UPDATE articles SET key = ? WHERE seq = ?", (new, seq))
+        taken.discard(old)
+        taken.add(new)
+        renamed[old] = new
+    for old, new in renamed.items():
+        conn.execute("UPDATE links SET copy_of = ? WHERE copy_of = ?", (new, old))
+
+
 # MIGRATIONS[i] takes a database at version i to version i + 1: an SQL script, or a function
 # for steps that must rewrite data (e.g. re-deriving columns from ``articles.record``). Add a
 # step here (never edit an old one) whenever the schema changes, and bump SCHEMA_VERSION.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3]
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, rekey]
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:
