@@ -126,3 +126,17 @@ def _article() -> Article:
     from newstrace.ingest import read_path
 
     return read_path(str(TEXTS[1]))[0]
+
+
+def test_ingest_command_reads_records_from_stdin(tmp_path: Path, rules_analyzer: Any) -> None:
+    recs = [r.to_json() for r in rules_analyzer.analyze([_article()])]
+    data = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs).encode("utf-8")
+    db = tmp_path / "n.db"
+    res = CliRunner().invoke(
+        cli,
+        ["ingest", "-", "--db", str(db), "--no-progress", "--model", "no_such_model"],
+        input=data,
+    )
+    # No model is loaded (the named one does not exist): the records are stored as they are.
+    assert res.exit_code == 0, res.output
+    assert "1 stored, 0 skipped, 0 failed" in res.output

@@ -11,15 +11,15 @@ adds a reader: ``iter_items`` streams what ``iter_articles`` streams, plus analy
 
 from __future__ import annotations
 
+import io
 import json
-import os
 import re
 import sys
 from collections.abc import Iterator, Sequence
 from typing import Any, BinaryIO
 
 from newstrace.errors import InputError
-from newstrace.ingest import detect, expand_paths, read_bytes
+from newstrace.ingest import _read_all, detect, expand_paths, iter_articles, read_bytes
 from newstrace.ingest.jsonl import article_from_record
 from newstrace.model import SCHEMA_VERSION, AnalyzedArticle, Article, Failure, Span
 
@@ -30,6 +30,8 @@ Item = Article | AnalyzedArticle | Failure
 # ``analyze`` writes ``{"schema": N, ...`` (jsonl) or ``[\n  {\n    "schema": N`` (json): the
 # key comes first, so a glance at the head of a file is enough to pick this reader.
 _HEAD = re.compile(r'\s*\[?\s*\{\s*"schema"\s*:\s*\d+')
+# Bytes looked at to tell: the opening of the first record.
+_PEEK = 4096
 
 
 def is_analyzed_record(rec: Any) -> bool:
@@ -135,35 +137,40 @@ def read_items(data: bytes, path: str) -> list[Item]:
     return list(read_bytes(data, path))
 
 
-def _read(path: str, stdin: BinaryIO | None) -> bytes:
-    cap = detect.max_bytes()
+def _head(path: str, stdin: BinaryIO | None) -> tuple[bytes, BinaryIO | None]:
+    """The first bytes of an input, without using them up: stdin is peeked, or read whole
+    and handed on as a new stream."""
     if path == "-":
-        data = (stdin if stdin is not None else sys.stdin.buffer).read(cap + 1)
-    else:
-        try:
-            if os.path.getsize(path) > cap:
-                raise InputError(path, "file too large", hint=f"raise {detect.ENV_MAX}")
-            with open(path, "rb") as fh:
-                data = fh.read(cap + 1)
-        except IsADirectoryError:
-            raise InputError(path, "is a directory") from None
-        except OSError as e:
-            raise InputError(path, f"cannot read ({e.strerror or e})") from None
-    if len(data) > cap:
-        raise InputError(path, "input too large", hint=f"raise {detect.ENV_MAX}")
-    return data
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        peek = getattr(stream, "peek", None)
+        if callable(peek):
+            return bytes(peek(_PEEK))[:_PEEK], stream
+        data = stream.read(detect.max_bytes() + 1)
+        return data[:_PEEK], io.BytesIO(data)
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(_PEEK), stdin
+    except OSError:
+        return b"", stdin  # iter_articles names the problem
 
 
 def iter_items(paths: Sequence[str], stdin: BinaryIO | None = None) -> Iterator[Item]:
-    """``iter_articles`` that also yields the analysed records it finds; never raises for bad
-    input (each bad file or record is one Failure)."""
+    """What ``iter_articles`` yields, and the analysed records of the files that hold them;
+    never raises for bad input (each bad file or record is one Failure)."""
     for p in expand_paths(paths):
         if isinstance(p, InputError):
             yield Failure(p.path, p.reason)
             continue
-        try:
-            yield from read_items(_read(p, stdin), p)
-        except InputError as e:
-            yield Failure(p, e.reason)
-        except (RecursionError, MemoryError) as e:
-            yield Failure(p, f"cannot be read ({type(e).__name__})")
+        head, stream = _head(p, stdin)
+        if detect.format_for(p, head) == "jsonl" and _looks_analyzed(head):
+            try:
+                data = _read_all(p, stream)
+                yield from read_analyzed(detect.decode(data, p), p)
+            except InputError as e:
+                yield Failure(p, e.reason)
+            except (RecursionError, MemoryError) as e:
+                yield Failure(p, f"cannot be read ({type(e).__name__})")
+            continue
+        # Every other input goes through the readers as ``iter_articles`` reads it (size and
+        # length limits, failures named), one path at a time.
+        yield from iter_articles([p], stdin=stream)

@@ -56,6 +56,14 @@ def warm(settings: dict[str, Any]) -> str:
     return str(_analyzer(settings).spacy_model)
 
 
+def cpu_seconds() -> float:
+    """CPU time (user + system) this process has used: ``DaskAnalyzer.cpu_seconds`` sums it."""
+    import resource
+
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return float(use.ru_utime + use.ru_stime)
+
+
 def analyze_partition(settings: dict[str, Any], articles: list[Article]) -> list[AnalyzedArticle]:
     """One task: a partition of articles through this worker's analyser (one ``nlp.pipe``)."""
     return list(_analyzer(settings).analyze(articles))
@@ -141,6 +149,10 @@ class DaskAnalyzer:
             done = queue.popleft().result()
             submit()
             yield from done
+
+    def cpu_seconds(self) -> float:
+        """CPU seconds used so far by all the workers together (benchmarks/throughput.py)."""
+        return float(sum(self.client.run(cpu_seconds).values()))
 
     def close(self) -> None:
         client, cluster = getattr(self, "client", None), getattr(self, "cluster", None)
