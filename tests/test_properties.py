@@ -217,3 +217,16 @@ def test_analysis_longer_texts_slow(analyzer: Any, text: str) -> None:
     if not text.strip():
         return
     check_record(analyzer.analyze_one(read_text(text, "fuzz.txt")))
+
+
+def test_source_of_stray_symbols_keeps_a_name_regression(analyzer: Any, seed_path: Any) -> None:
+    """Found by benchmarks/fuzz.py: a source mention that cleans to an empty name resolved to
+    "" (and "It" after it too), and JSON read it back as the mention's text."""
+    from newstrace.ingest.text import read_text
+
+    text = seed_path.read_text(encoding="utf-8").replace(
+        ", The New York Times reported", ", The New ό⁽Ϯ⁾Ճ⣸ঋ⋣York Times reported", 1
+    )
+    record = analyzer.analyze_one(read_text(text, "x.txt"))
+    assert all(a.source.resolved for a in record.attributions if a.source is not None)
+    check_record(record)

@@ -196,7 +196,9 @@ class SourceResolver:
         self._cutoff = min(span.start, before) if before is not None else span.start
         speaker = self._resolve(span, head)
         speaker = _Speaker(
-            _POSSESSIVE.sub("", speaker.name) or speaker.name,
+            # A name that cleans to nothing (a mention of punctuation and stray symbols) is
+            # its own text: an empty name would read back as the span's text from JSON.
+            _POSSESSIVE.sub("", speaker.name) or speaker.name or span.text,
             speaker.type,
             speaker.head,
             speaker.plural,
