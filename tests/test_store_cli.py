@@ -38,6 +38,9 @@ def test_rerun_skips_everything(db: Path) -> None:
     res = CliRunner().invoke(cli, ["ingest", str(SEED), "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert res.stdout.strip() == "0 stored, 1 skipped, 0 failed"
+    # the skipped item is named, with the reason (issue 7)
+    assert "newstrace: skipped https://www.themoscowtimes.com/" in res.stderr
+    assert res.stderr.rstrip().endswith(": already stored")
 
 
 def test_articles_json(db: Path) -> None:

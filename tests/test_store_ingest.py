@@ -106,14 +106,68 @@ def test_duplicate_within_one_run_is_skipped(tmp_path: Path) -> None:
     twin = Article(path="twin.txt", text=arts[0].text, meta=ArticleMeta())
     s = ingest(["x"], tmp_path / "n.db", FakeAnalyzer, reader=reader([*arts, twin]))
     assert (s.stored, s.skipped) == (2, 1)
+    assert s.skips == [("twin.txt", "same text as p0.txt, read earlier")]
 
 
-def test_key_is_url_else_text_hash() -> None:
+def test_key_is_id_else_url_else_text_hash() -> None:
     seed = R.seed_analyzed()
-    assert article_key(seed) == R.SEED_URL
+    assert article_key(seed) == R.SEED_URL  # its id is its URL
     a = articles()[0]
     assert article_key(a).startswith("sha256:") and len(article_key(a)) == 7 + 64
     assert article_key(a) == article_key(Article(path="other", text=a.text, meta=ArticleMeta()))
+    url = "https://news.example/a"
+    assert article_key(Article(path="f", text="x", meta=ArticleMeta(url=url))) == url
+    by_id = Article(path="f.jsonl:1", text="x", id="wcl50-0_L", meta=ArticleMeta(url=url))
+    assert article_key(by_id) == "id:wcl50-0_L"
+
+
+def _wire(rid: str, published: str, publisher: str) -> Article:
+    meta = ArticleMeta(title="Russia bounties", published=published, publisher=publisher)
+    return Article(path="wire.jsonl", text=SEED_TEXT, id=rid, meta=meta)
+
+
+def test_same_text_under_another_id_is_stored_and_marked_a_copy(tmp_path: Path) -> None:
+    # Issue 7: three republished copies of one text vanished at ingest ("6 skipped", unnamed).
+    db = tmp_path / "n.db"
+    items = [
+        _wire("yahoo-1", "2020-06-27T16:40:00Z", "Yahoo News"),
+        _wire("afp-1", "2020-06-27T09:05:00-04:00", "AFP"),  # 13:05 UTC
+        _wire("mt-1", "2020-06-27T15:00:00+02:00", "The Moscow Times"),  # 13:00 UTC
+    ]
+    s = ingest(["x"], db, FakeAnalyzer, reader=reader(items))
+    assert (s.stored, s.skipped, s.skips) == (3, 0, [])
+    with open_store(db) as store:
+        rows = {r.id: r for r in store.articles()}
+    # 15:00+02:00 is 13:00 UTC, five minutes before AFP's 13:05 UTC: the earliest by instant
+    assert rows["mt-1"].copy_of is None
+    assert rows["afp-1"].copy_of == rows["yahoo-1"].copy_of == "id:mt-1"
+    again = ingest(["x"], db, FakeAnalyzer, reader=reader(items))
+    assert again.skips == [(i.id, "already stored") for i in items]
+
+
+def test_store_keyed_by_url_first_is_rekeyed(tmp_path: Path) -> None:
+    # A store written before schema 4 keyed an article with an id and a URL by its URL; the
+    # migration gives it its id key, and a rerun finds everything stored.
+    db = tmp_path / "old.db"
+    url = "https://news.example/wire"
+    items = [
+        Article(path="a.jsonl:1", text=SEED_TEXT, id="w-1", meta=ArticleMeta(url=url)),
+        Article(path="a.jsonl:2", text=PARAS[0], id=None, meta=ArticleMeta()),
+    ]
+    ingest(["x"], db, FakeAnalyzer, reader=reader(items), link=False)
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE articles SET key = ? WHERE input_id = 'w-1'", (url,))
+    conn.execute("INSERT INTO links (article_seq, copy_of, story) VALUES (2, ?, NULL)", (url,))
+    conn.execute("PRAGMA user_version = 3")
+    conn.commit()
+    conn.close()
+    with open_store(db) as store:
+        keys = [r.key for r in store.articles()]
+        copy_of = store.conn.execute("SELECT copy_of FROM links WHERE article_seq = 2").fetchone()
+    assert keys[0] == "id:w-1" and keys[1].startswith("sha256:")
+    assert copy_of == ("id:w-1",)
+    s = ingest(["x"], db, FakeAnalyzer, reader=reader(items), link=False)
+    assert (s.stored, s.skipped) == (0, 2)
 
 
 def test_round_trip_and_flattened_attributions(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ import click
 
 from newstrace import settings
 from newstrace.cli.base import error, warn
-from newstrace.errors import InputError, NewstraceError, StoreError
+from newstrace.errors import InputError, NewstraceError, StoreError, one_line
 from newstrace.linking.query import ensure_linked, find_claim, stories
 from newstrace.model import Failure
 from newstrace.store import Store, open_store
@@ -132,7 +132,8 @@ def ingest_cmd(
     """Analyse articles and store them (skipping those already stored), then link the store.
 
     PATHS are what ``analyze`` reads (files, directories, globs, - for stdin). Articles are
-    identified by URL, else by a hash of their text; a rerun skips what is stored. A file that
+    identified by their input id, else URL, else a hash of their text; a rerun skips
+    what is stored, and every skipped item is named on stderr with the reason. A file that
     cannot be read is reported on stderr and skipped; the exit status is then 2. Files of
     ``analyze --format jsonl|json`` records are stored as they are, without parsing.
     """
@@ -199,6 +200,10 @@ def ingest_cmd(
         return
     if show:
         click.echo("", err=True)
+    # every skipped item by name (issue 7): a rerun lists what it found stored, a batch the
+    # items it read twice; not an error, the exit status stays 0
+    for label, reason in summary.skips:
+        click.echo(f"newstrace: skipped {one_line(label)}: {reason}", err=True)
     click.echo(summary.line())
     if summary.failed:
         sys.exit(InputError.exit_code)

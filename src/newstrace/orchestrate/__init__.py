@@ -6,7 +6,8 @@ runs is the caller's choice of analyser: in this process (``analysis.pipeline.An
 on a Dask cluster (``orchestrate.cluster.DaskAnalyzer``); both stream articles in and analysed
 articles out, in order, so the store sees the same records either way.
 
-Already-stored articles are skipped *before* analysis (keyed by URL, else text hash), so a rerun
+Already-stored articles are skipped *before* analysis (keyed by input id, else URL, else text
+hash; each skip is named in ``IngestSummary.skips`` with its reason), so a rerun
 over the same inputs costs reading, not parsing. Records analysed elsewhere (``analyze --format
 jsonl`` files, read by ``ingest.records``) are stored as they are, without parsing. Each article
 is stored in its own transaction: an interrupted run keeps every article it finished, and
@@ -21,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newstrace.model import AnalyzedArticle, Article, Failure
-from newstrace.store import article_key, open_store
+from newstrace.store import article_key, display_id, open_store
 
 if TYPE_CHECKING:
     from newstrace.linking.link import LinkSummary
@@ -44,9 +45,19 @@ class IngestSummary:
     links: LinkSummary | None = None
     # of ``stored``: records analysed elsewhere, stored without parsing
     prebuilt: int = 0
+    # every item skipped, named: (its id, else path; why), e.g. ("wcl50-0_L", "already stored")
+    skips: list[tuple[str, str]] = field(default_factory=list)
+
+    def skip(self, label: str, reason: str) -> None:
+        self.skipped += 1
+        self.skips.append((label, reason))
 
     def line(self) -> str:
         return f"{self.stored} stored, {self.skipped} skipped, {self.failed} failed"
+
+
+# what a key says two items share (store.identity: "id:…", "sha256:…", else a URL)
+_IDENTITY = {"id": "id", "sha256": "text"}
 
 
 def _default_reader(paths: Sequence[str]) -> Iterator[Item]:
@@ -75,14 +86,16 @@ def run_batch(
     summary = IngestSummary()
     read = reader or _default_reader
     with open_store(db) as store:
-        fresh_keys: set[str] = set()
+        # key -> the label of the item of this run that holds it
+        fresh_keys: dict[str, str] = {}
 
         def keep(analyzed: AnalyzedArticle) -> bool:
             new = store.add(analyzed)
             if new:
                 summary.stored += 1
             else:
-                summary.skipped += 1
+                # stored meanwhile (another ingest into the same store)
+                summary.skip(display_id(analyzed), "already stored")
             if stored is not None:
                 stored(analyzed, new)
             return new
@@ -96,10 +109,15 @@ def run_batch(
                     summary.failures.append(item)
                     continue
                 key = article_key(item)
-                if key in fresh_keys or store.has_article(key):
-                    summary.skipped += 1
+                label = display_id(item)
+                if key in fresh_keys:
+                    what = _IDENTITY.get(key.split(":", 1)[0], "URL")
+                    summary.skip(label, f"same {what} as {fresh_keys[key]}, read earlier")
                     continue
-                fresh_keys.add(key)
+                if store.has_article(key):
+                    summary.skip(label, "already stored")
+                    continue
+                fresh_keys[key] = label
                 if isinstance(item, AnalyzedArticle):
                     if keep(item):
                         summary.prebuilt += 1
