@@ -6,7 +6,9 @@ archive yields the records read before the damage plus one Failure naming where 
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import zlib
 
 from warcio.archiveiterator import ArchiveIterator
@@ -20,7 +22,17 @@ from newstrace.model import Article, Failure
 __all__ = ["read_warc"]
 
 
+# warcio reports damage on its own (a logger warning with the whole URI, a multi-line note on
+# stderr): the reader's one Failure line per damaged record or file says it instead.
+logging.getLogger("warcio").setLevel(logging.ERROR)
+
+
 def read_warc(data: bytes, path: str) -> list[Article | Failure]:
+    with contextlib.redirect_stderr(io.StringIO()):
+        return _read_warc(data, path)
+
+
+def _read_warc(data: bytes, path: str) -> list[Article | Failure]:
     out: list[Article | Failure] = []
     n = 0
     try:
