@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,14 +33,14 @@ from newstrace.linking.text import STOPWORDS, content_words
 # The average-linkage cut, tuned on claims-dev (benchmarks: `newstrace eval claims`): the
 # same proposition in two outlets' wordings scores 0.55-0.85, two statements of one story
 # about different things 0.25-0.5.
-CLAIM_MIN = 0.62
+CLAIM_MIN = 0.5
 UNATTRIBUTED_MIN = 0.66
 DISPUTE_MIN = 0.5
 CROSS_STORY_MIN = 0.75
 # Corrections to the cosine (set on claims-dev; each alone moves B-cubed F1 by 0.01-0.03).
 NEGATION_PENALTY = 0.12
 NUMBER_PENALTY = 0.12
-SPEAKER_BONUS = 0.06
+SPEAKER_BONUS = 0.12
 NAME_PENALTY = 0.05
 # Two statements of one article are nearly always two claims (an article states a claim once,
 # the guidelines' "clearest statement"): a quote and its paraphrase in one text are the rare
@@ -62,8 +63,10 @@ _NUMBER = re.compile(
 )
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+\b")
 _NOT_NAMES = frozenset(
-    "The A An And But Or In On At For To Of By From With As It He She They We I This That These "
-    "Those His Her Their Its Our If When While After Before Mr Mrs Ms Dr President".split()  # noqa: SIM905
+    (
+        "The A An And But Or In On At For To Of By From With As It He She They We I This That "
+        "These Those His Her Their Its Our If When While After Before Mr Mrs Ms Dr President"
+    ).split()
 )
 
 
@@ -129,10 +132,16 @@ def similarity(vecs: np.ndarray, feats: Sequence[Features], articles: Sequence[i
     return sim
 
 
-def average_linkage(sim: np.ndarray, articles: Sequence[int], threshold: float) -> list[int]:
+def average_linkage(
+    sim: np.ndarray,
+    articles: Sequence[int],
+    threshold: float,
+    parts: Sequence[Any] | None = None,
+) -> list[int]:
     """Average-linkage clustering of an (n, n) similarity matrix, cut at ``threshold``, where
     two clusters holding statements of the same article never merge (an article states a
-    claim once: the guidelines' "clearest statement"). Labels 0..k-1 in order of first member.
+    claim once: the guidelines' "clearest statement") unless both come from the same ``part``
+    of it (the sentences of one quoted paragraph). Labels 0..k-1 in order of first member.
 
     O(n^2) memory and O(n^3 / vector width) time: blocks are one story's statements.
     """
@@ -143,12 +152,19 @@ def average_linkage(sim: np.ndarray, articles: Sequence[int], threshold: float) 
     _, art_ids = np.unique(arts, return_inverse=True)
     owns = np.zeros((n, int(art_ids.max()) + 1), dtype=bool)
     owns[np.arange(n), art_ids] = True
+    part_keys = [(a, p) for a, p in zip(articles, parts, strict=True)] if parts else list(range(n))
+    _, part_ids = np.unique(np.array([hash(k) for k in part_keys]), return_inverse=True)
+    owns_part = np.zeros((n, int(part_ids.max()) + 1), dtype=bool)
+    owns_part[np.arange(n), part_ids] = True
     total = sim.astype(np.float64).copy()
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
     parent = np.arange(n)
     while True:
-        conflict = (owns.astype(np.uint8) @ owns.T.astype(np.uint8)) > 0
+        shared = owns.astype(np.int32) @ owns.T.astype(np.int32)
+        # An article both clusters hold, through different parts of it.
+        conflict = shared > (owns_part.astype(np.int32) @ owns_part.T.astype(np.int32))
+        np.fill_diagonal(conflict, True)
         if not ONE_PER_ARTICLE:
             conflict[:] = False
             np.fill_diagonal(conflict, True)
@@ -163,6 +179,7 @@ def average_linkage(sim: np.ndarray, articles: Sequence[int], threshold: float) 
         total[:, a] += total[:, b]
         size[a] += size[b]
         owns[a] |= owns[b]
+        owns_part[a] |= owns_part[b]
         alive[b] = False
         parent[parent == b] = a
     relabel: dict[int, int] = {}
@@ -200,10 +217,12 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
             unit_sim[u, v] = unit_sim[v, u] = float(sim[np.ix_(rows, cols)].mean())
     # The one-per-article rule is per attribution: sentences of one quoted paragraph may
     # state one proposition together.
-    unit_articles = [
-        hash((statements[core[ks[0]]].article, statements[core[ks[0]]].index)) for ks in units
+    unit_articles = [statements[core[ks[0]]].article for ks in units]
+    unit_parts = [
+        statements[core[ks[0]]].index if statements[core[ks[0]]].index is not None else -1 - u
+        for u, ks in enumerate(units)
     ]
-    labels = average_linkage(unit_sim, unit_articles, CLAIM_MIN) if units else []
+    labels = average_linkage(unit_sim, unit_articles, CLAIM_MIN, unit_parts) if units else []
     found: list[list[int]] = [[] for _ in range(max(labels, default=-1) + 1)]
     for i in core:
         found[labels[unit_of[i]]].append(i)

@@ -16,12 +16,10 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
-
 from newstrace.linking.claims import group
 from newstrace.linking.embed import embedder
 from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, provenance
-from newstrace.linking.statements import Statement, statements
+from newstrace.linking.statements import Statement, is_dispute, statements
 from newstrace.linking.stories import StoryInput, cluster_features, features
 from newstrace.linking.syndication import CopyInput, resolve_copies, signatures
 from newstrace.model import AnalyzedArticle
@@ -142,12 +140,18 @@ _POINTS_BACK = re.compile(
 )
 
 
+def _when(infos: list[ArticleInfo], st: Statement) -> tuple[str, int, int]:
+    """The order of a claim's members in its record (provenance sorts them the same way)."""
+    art = infos[st.article]
+    return (art.published or "9999", art.seq, st.content.start)
+
+
 def _outside_disputes(
     record: dict[str, Any], disputes: list[Statement], members: list[Statement]
 ) -> list[Statement]:
     origin = record.get("origin") or {}
     name = origin.get("source") or ""
-    if len(record["articles"]) < 2 or not name:
+    if len(record["articles"]) < 2:
         return []
     inside = {(s.article, s.index) for s in members}
     origin_party, origin_person = party(name), person_key(name)
@@ -157,10 +161,10 @@ def _outside_disputes(
         if (d.article, d.index) in inside or a is None or a.source is None:
             continue
         who = a.source.resolved
-        if party(who) == origin_party or person_key(who) == origin_person:
+        if name and (party(who) == origin_party or person_key(who) == origin_person):
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
-        if _POINTS_BACK.search(said) or origin_person in said.lower():
+        if _POINTS_BACK.search(said) or name and origin_person in said.lower():
             out.append(d)
     return out
 
@@ -184,7 +188,11 @@ def _claims(
             found.extend(statements(i, rec))
         if found:
             vecs = embed.encode([s.text for s in found])
-            disputes = [s for s in found if s.sort == "dispute"]
+            disputes = [
+                s
+                for s in found
+                if s.sort == "dispute" or (s.attribution is not None and is_dispute(s.attribution))
+            ]
             for members_idx in group(found, vecs):
                 members = [found[k] for k in members_idx]
                 first = min(members, key=lambda s: (infos[s.article].seq, s.content.start))
@@ -195,16 +203,14 @@ def _claims(
                 if outside:
                     record = provenance(cid, members, infos, media, outside)
                 counter[0] += 1
-                core = [k for k in members_idx if found[k].sort == "claim"] or members_idx
-                centroid = vecs[core].mean(axis=0)
-                centroid /= float(np.linalg.norm(centroid)) or 1.0
+                order = sorted(members_idx, key=lambda k: _when(infos, found[k]))
                 yield (
                     cid,
                     info.story,
                     record["text"],
                     record,
                     [(infos[s.article].seq, s.index) for s in members if s.index is not None],
-                    centroid,
+                    vecs[order],
                 )
         for i in idxs:
             infos[i].attributions = []

@@ -25,11 +25,12 @@ outlet gets a bonus (it broke the story the others relay), and one stated as fir
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from newstrace.linking.statements import Statement, is_reference
+from newstrace.linking.statements import DISPUTE_STANCES, Statement, is_dispute, is_reference
 from newstrace.model import Attribution
 
 # Source names that stand for an unnamed group of people rather than someone on record.
@@ -61,6 +62,11 @@ _STATED = re.compile(
 )
 _STATED_BEFORE = re.compile(
     r"([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}),?\s+(?:which\s+)?first reported"
+)
+# "…, the Washington Post reported" / "The Post reported on Monday that …"
+_REPORTED = re.compile(
+    r"(?:[Tt]he\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s+(?:first\s+)?"
+    r"(?:reported|reports|revealed|broke the news)"
 )
 MEDIUM_BONUS = 1.0
 STATED_BONUS = 3.0
@@ -188,19 +194,36 @@ def _backer(
     return ("named", norm(src)), src, False
 
 
-def stated_origin(art: ArticleInfo, near: int) -> str | None:
-    """A source the article names as where the claim started, in the paragraph at ``near``."""
+def _can_dispute(a: Attribution) -> bool:
+    """Only someone can dispute: a named or typed party, not a phrase the parser took for a
+    source ("the 2020 president election")."""
+    if a.source is None:
+        return False
+    if a.source.type in ("person", "organization", "government", "media"):
+        return True
+    return a.source.anonymous or a.source.resolved[:1].isupper()
+
+
+def stated_origin(art: ArticleInfo, near: int, media: frozenset[str] = frozenset()) -> str | None:
+    """A source the article names as where the claim started, in the sentence at ``near``:
+    "first reported by X", "according to a report in X", or a known medium other than the
+    publisher that "reported" it ("…, the Washington Post reported")."""
     text = art.text
     if not text:
         return None
-    lo = text.rfind("\n", 0, max(0, near)) + 1
-    hi = text.find("\n", near)
-    para = text[lo : hi if hi >= 0 else len(text)]
+    # The sentence around the statement: a paragraph often names other reports too.
+    lo = max(text.rfind(". ", 0, max(0, near)), text.rfind("\n", 0, max(0, near))) + 1
+    ends = [i for i in (text.find(". ", near), text.find("\n", near)) if i >= 0]
+    para = text[lo : min(ends) + 1 if ends else len(text)]
     m = _STATED.search(para) or _STATED_BEFORE.search(para)
-    if m is None:
-        return None
-    name = m.group(m.lastindex or 1).strip(" ,.")
-    return name or None
+    if m is not None:
+        return m.group(m.lastindex or 1).strip(" ,.") or None
+    own = norm(art.publisher or "")
+    for r in _REPORTED.finditer(para):
+        name = r.group(1).strip(" ,.")
+        if norm(name) in media and norm(name) != own:
+            return name
+    return None
 
 
 def _article_ref(art: ArticleInfo, st: Statement) -> list[Any]:
@@ -244,6 +267,8 @@ def provenance(
         art, a = articles[st.article], st.attribution
         assert a is not None and a.source is not None
         src = a.source.resolved
+        if not _can_dispute(a):
+            return
         p = party(src)
         d = disputers.setdefault(
             p, {"party": p, "sources": [], "stances": [], "articles": [], "attributions": []}
@@ -295,7 +320,9 @@ def provenance(
         if st.sort == "unattributed" or a is None or a.source is None:
             role = "unattributed"
             relay({"kind": "unattributed", "name": art.publisher, "article": art.id})
-        elif st.sort == "dispute":
+        elif st.sort == "dispute" or a.stance in DISPUTE_STANCES and is_dispute(a):
+            # A denial that restates the claim ("Russia denied that it paid bounties") is a
+            # member by its wording but disputes it by its cue.
             role = "dispute"
             dispute(st)
         elif is_reference(a):
@@ -338,7 +365,7 @@ def provenance(
             )
             vote(bkey[1], label, a, art, st, bonus=bonus, anonymous=anon)
         if role in ("backer", "relay", "nested", "copy", "unattributed"):
-            named = stated_origin(art, st.content.start)
+            named = stated_origin(art, st.content.start, media)
             if named:
                 vote(
                     person_key(named) if " " not in named else norm(named),
@@ -416,8 +443,10 @@ def _origin(votes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     ranked = sorted(votes.values(), key=lambda v: v["first"])
     v = max(ranked, key=lambda v: len(v["articles"]) + v["bonus"])
     art, _st = v["ref"]
-    # The fullest name any article gives ("Donald J. Trump" over "Trump").
-    label = max(v["labels"], key=lambda s: (len(s.split()), len(s)))
+    # The name most articles give, the fullest on a tie ("Donald Trump" over "Trump"; a
+    # misresolved "Melania Trump" in one article does not win).
+    counts = Counter(v["labels"])
+    label = max(counts, key=lambda s: (counts[s], len(s.split()), len(s)))
     return {
         "source": label,
         "type": v["type"],

@@ -22,6 +22,8 @@ ARTICLES_WEIGHT = 0.04
 MIN_SCORE = 0.35
 # The query's words found verbatim in a member ("NO COLLUSION"): it is that claim.
 VERBATIM_BONUS = 0.3
+# Claims rescored by their best statement.
+POOL = 40
 
 
 def ensure_linked(store: Store) -> None:
@@ -122,15 +124,18 @@ def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
         return None
     q = embedder().encode([query])[0]
     cos = vecs @ q
-    # Rescore the closest few hundred with what the centroid cannot see.
-    pool = np.argsort(-cos)[: max(50, top * 10)]
+    # Rescore the closest few dozen by their best-matching statement: a centroid blurs a
+    # claim's wordings, and the query is usually one of them.
+    pool = np.argsort(-cos)[: max(POOL, top * 4)]
     scored: list[tuple[float, dict[str, Any]]] = []
     for i in pool:
         record = store.claim_record(ids[int(i)])
         if record is None:
             continue
+        statement_vecs = store.claim_statement_vectors(ids[int(i)])
+        best = float((statement_vecs @ q).max()) if len(statement_vecs) else float(cos[int(i)])
         n = len(record.get("articles") or [])
-        score = float(cos[int(i)]) + ARTICLES_WEIGHT * math.log2(max(n, 1))
+        score = best + ARTICLES_WEIGHT * math.log2(max(n, 1))
         if _verbatim(query, record):
             score += VERBATIM_BONUS
         scored.append((score, record))
