@@ -79,7 +79,8 @@ def test_stories_json_shape(tmp_path: Path) -> None:
         recs = stories(store)
     assert len(recs) == 1
     (story,) = recs
-    assert set(story) == {"story", "title", "articles", "claims"}
+    assert set(story) == {"story", "title", "articles", "claims", "outlets", "start", "end"}
+    assert story["outlets"] == ["France 24", "The Associated Press", "The Moscow Times"]
     assert [set(a) for a in story["articles"]] == [
         {"id", "path", "title", "publisher", "published", "copy_of"}
     ] * 3

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from newstrace.linking.statements import Statement
+from newstrace.linking.statements import MIN_CLAIM_WORDS, Statement, word_count
 from newstrace.linking.text import STOPWORDS, content_words
 
 # The average-linkage cut, tuned on claims-dev (benchmarks: `newstrace eval claims`): the
@@ -63,10 +63,11 @@ _NUMBER = re.compile(
 )
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+\b")
 _NOT_NAMES = frozenset(
-    (
+    re.findall(
+        r"\S+",
         "The A An And But Or In On At For To Of By From With As It He She They We I This That "
-        "These Those His Her Their Its Our If When While After Before Mr Mrs Ms Dr President"
-    ).split()
+        "These Those His Her Their Its Our If When While After Before Mr Mrs Ms Dr President",
+    )
 )
 
 
@@ -249,6 +250,10 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
         floor = UNATTRIBUTED_MIN if s.sort == "unattributed" else DISPUTE_MIN
         if not attributed:
             break
+        if s.sort == "dispute" and word_count(s.text) < MIN_CLAIM_WORDS:
+            # "scoffed at the findings": too little wording to match by; provenance attaches
+            # it to the claim it points back at.
+            continue
         row = sim[i, core_arr]
         if s.sort == "unattributed":
             # An outlet restating its own attributed statement is not a relay of anyone.

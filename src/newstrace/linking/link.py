@@ -146,12 +146,16 @@ def _when(infos: list[ArticleInfo], st: Statement) -> tuple[str, int, int]:
     return (art.published or "9999", art.seq, st.content.start)
 
 
+def _denies(st: Statement) -> bool:
+    return st.attribution is not None and is_dispute(st.attribution)
+
+
 def _outside_disputes(
-    record: dict[str, Any], disputes: list[Statement], members: list[Statement]
+    record: dict[str, Any], disputes: list[Statement], members: list[Statement], main: bool
 ) -> list[Statement]:
     origin = record.get("origin") or {}
     name = origin.get("source") or ""
-    if len(record["articles"]) < 2:
+    if len(record["articles"]) < 2 and not main:
         return []
     inside = {(s.article, s.index) for s in members}
     origin_party, origin_person = party(name), person_key(name)
@@ -193,17 +197,33 @@ def _claims(
                 for s in found
                 if s.sort == "dispute" or (s.attribution is not None and is_dispute(s.attribution))
             ]
+            built = []
             for members_idx in group(found, vecs):
                 members = [found[k] for k in members_idx]
                 first = min(members, key=lambda s: (infos[s.article].seq, s.content.start))
                 info = infos[first.article]
                 cid = _claim_id(info.story or "", info.key, first.content.start)
-                record = provenance(cid, members, infos, media)
-                outside = _outside_disputes(record, disputes, members)
+                built.append(
+                    (cid, info, members_idx, members, provenance(cid, members, infos, media))
+                )
+            # The story's main claim (most articles, then most statements, then the earliest:
+            # the lede) is what reactions such as "Russia called the report baseless" answer,
+            # even in a single article.
+            main = max(
+                range(len(built)),
+                key=lambda k: (
+                    len(built[k][4]["articles"]),
+                    sum(1 for s in built[k][3] if s.sort == "claim" and not _denies(s)),
+                    -min(s.content.start for s in built[k][3]),
+                ),
+                default=None,
+            )
+            for k, (cid, info, members_idx, members, record) in enumerate(built):
+                outside = _outside_disputes(record, disputes, members, main=k == main)
                 if outside:
                     record = provenance(cid, members, infos, media, outside)
                 counter[0] += 1
-                order = sorted(members_idx, key=lambda k: _when(infos, found[k]))
+                order = sorted(members_idx, key=lambda m: _when(infos, found[m]))
                 yield (
                     cid,
                     info.story,

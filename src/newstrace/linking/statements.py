@@ -52,6 +52,9 @@ _REFERENCE = re.compile(
     r"accusations?|allegations?|claims?|assessment|media reports|news reports)$",
     re.IGNORECASE,
 )
+# Layout lines of Markdown and text inputs (headings, "**Related article:**", bare links):
+# navigation, not the outlet's statements.
+_LAYOUT = re.compile(r"#|\*\*|<https?:|\[|!\[|Original url", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
 # Sentence ends: ., ! or ? (plus closing quotes/brackets) followed by space and an upper-case
 # letter, digit or opening quote; abbreviations common in news ("Mr.", "U.S.", "Jan.") excepted.
@@ -169,7 +172,7 @@ def statements(position: int, rec: AnalyzedArticle) -> list[Statement]:
         s, e = _trimmed(text, s, e)
         if e - s > MAX_SENTENCE_CHARS or word_count(text[s:e]) < MIN_SENTENCE_WORDS:
             continue
-        if any(cs < e and s < ce for cs, ce in covered):
+        if any(cs < e and s < ce for cs, ce in covered) or _LAYOUT.match(text, s):
             continue
         out.append(Statement(position, None, "unattributed", Span.of(text, s, e)))
     return out
