@@ -220,7 +220,9 @@ def build(
         if orig not in arts:
             arts.append(orig)
     rng.shuffle(arts)  # the store order is arbitrary: the earliest date must win
-    # ... except on the same day, where the one stored first is the original: store it first.
+    # On the same day (dates without times) either version may be the first: ``score`` accepts
+    # either direction, and copy_of breaks the tie by the text, not the store order (issue 11:
+    # results must not depend on ingest order). The original is still stored first here.
     pos = {a["id"]: k for k, a in enumerate(arts)}
     for dup, orig in real:
         i, j = pos[orig["id"]], pos[dup["id"]]
@@ -353,15 +355,24 @@ def score(arts: list[dict[str, str]], gold: dict[str, str]) -> dict[str, object]
     pred = copy_of(docs)
     seconds = time.perf_counter() - t0
     predicted = {arts[i]["id"]: arts[p]["id"] for i, p in enumerate(pred) if p is not None}
+    pub = {a["id"]: a["published"] for a in arts}
+
+    def right(k: str, v: str) -> bool:
+        # k -> v is gold, or a same-day pair (no time of day) linked the other way round
+        return gold.get(k) == v or (gold.get(v) == k and pub[k] == pub[v])
+
+    def found(k: str, v: str) -> bool:
+        return predicted.get(k) == v or (pub[k] == pub[v] and predicted.get(v) == k)
+
     missed: dict[str, int] = {}
     for k, v in gold.items():
-        if predicted.get(k) != v:
+        if not found(k, v):
             kind = k.split("/")[1] if k.startswith("copy/") else "real"
             missed[kind] = missed.get(kind, 0) + 1
-    wrong = [f"{k} -> {v}" for k, v in predicted.items() if gold.get(k) != v]
-    correct = sum(1 for k, v in predicted.items() if gold.get(k) == v)
+    wrong = [f"{k} -> {v}" for k, v in predicted.items() if not right(k, v)]
+    correct = sum(1 for k, v in predicted.items() if right(k, v))
     prec = correct / len(predicted) if predicted else 0.0
-    rec = sum(1 for k, v in gold.items() if predicted.get(k) == v) / len(gold)
+    rec = sum(1 for k, v in gold.items() if found(k, v)) / len(gold)
     return {
         "articles": len(arts),
         "copies": len(gold),
