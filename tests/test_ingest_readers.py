@@ -266,6 +266,23 @@ def test_warc_html_responses(tmp_path: Path) -> None:
     assert "officials said on Monday" in arts[1].text
 
 
+def test_warc_page_keeps_its_publication_time(tmp_path: Path) -> None:
+    # Wire copy captured in a crawl: the page's own timestamp, with its zone, orders it against
+    # the other copies (issue 7); a page giving only the day stays a date.
+    timed = _page("Alpha").replace(
+        "<head>",
+        '<head><meta property="article:published_time" content="2018-04-17T14:03:00-04:00">',
+    )
+    dated = _page("Beta").replace(
+        "<head>", '<head><meta property="article:published_time" content="2018-04-17">'
+    )
+    f = tmp_path / "crawl.warc.gz"
+    f.write_bytes(_warc_bytes([("https://a.example/a", timed), ("https://b.example/b", dated)]))
+    a, b = read_path(str(f))
+    assert a.meta.published == "2018-04-17T14:03:00-04:00"
+    assert b.meta.published == "2018-04-17"
+
+
 def test_truncated_warc_keeps_good_records(tmp_path: Path) -> None:
     data = _warc_bytes(
         [("https://x.example/a", _page("Alpha")), ("https://x.example/b", _page("Beta"))], gz=False
