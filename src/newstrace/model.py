@@ -301,3 +301,306 @@ class Failure:
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "error": self.reason}
+
+
+# -- claims, provenance, stories: the records of `claims`, `trace` and `stories` ---------------
+
+# Version of the claim record. 2: `attributions` became the member list (it was a count; the
+# count is `size`), with `origin.attributions`, `outlets`, `stories` added.
+CLAIM_SCHEMA = 2
+
+# How a member statement relates to its claim:
+#   backer        a source stating the claim on its own authority (or the medium reporting it)
+#   relay         a medium re-reporting another's claim ("…, The New York Times reported")
+#   nested        a source inside another attribution's content (the outer one vouches)
+#   copy          the statement in a copy of another article (syndication)
+#   unattributed  the outlet states it as fact, with the attribution dropped
+#   dispute       a source denying / dismissing / contradicting it
+#   reference     the report itself as the grammatical source ("the report said")
+MEMBER_ROLES = ("backer", "relay", "nested", "copy", "unattributed", "dispute", "reference")
+
+# [article id, attribution index or None for an unattributed sentence]
+MemberRef = tuple[str, int | None]
+
+
+def _refs(raw: Any) -> list[MemberRef]:
+    return [(str(r[0]), None if r[1] is None else int(r[1])) for r in raw or ()]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimMember:
+    """One place the claim appears: an attribution (``index`` into that article's
+    ``attributions``) or an outlet's own sentence (``index`` None, ``source`` None). Offsets
+    index that article's ``text``."""
+
+    article: str
+    index: int | None
+    content: Span
+    role: str
+    source: Source | None = None
+    cue: Span | None = None
+    stance: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "article": self.article,
+            "index": self.index,
+            "source": self.source.to_json() if self.source else None,
+            "cue": self.cue.to_json() if self.cue else None,
+            "content": self.content.to_json(),
+            "stance": self.stance,
+            "role": self.role,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ClaimMember:
+        return cls(
+            article=d["article"],
+            index=d.get("index"),
+            content=Span.from_json(d["content"]),
+            role=d.get("role", "backer"),
+            source=Source.from_json(d["source"]) if d.get("source") else None,
+            cue=Span.from_json(d["cue"]) if d.get("cue") else None,
+            stance=d.get("stance"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where the claim started as the texts tell it; ``stated``: a text says so ("first
+    reported by …")."""
+
+    source: str
+    type: str
+    anonymous: bool
+    stated: bool
+    article: str
+    published: str | None
+    attributions: list[MemberRef] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "type": self.type,
+            "anonymous": self.anonymous,
+            "stated": self.stated,
+            "article": self.article,
+            "published": self.published,
+            "attributions": [list(r) for r in self.attributions],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Origin:
+        return cls(
+            source=d["source"],
+            type=d.get("type", "unknown"),
+            anonymous=bool(d.get("anonymous")),
+            stated=bool(d.get("stated")),
+            article=d["article"],
+            published=d.get("published"),
+            attributions=_refs(d.get("attributions")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Backer:
+    """An independent source of the claim, with the articles and attributions it comes from."""
+
+    name: str
+    anonymous: bool
+    articles: list[str]
+    first: str | None
+    attributions: list[MemberRef] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "anonymous": self.anonymous,
+            "articles": list(self.articles),
+            "first": self.first,
+            "attributions": [list(r) for r in self.attributions],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Backer:
+        return cls(
+            name=d["name"],
+            anonymous=bool(d.get("anonymous")),
+            articles=list(d.get("articles") or []),
+            first=d.get("first"),
+            attributions=_refs(d.get("attributions")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Disputer:
+    """A party disputing the claim: the sources speaking for it and their stances."""
+
+    party: str
+    sources: list[str]
+    stances: list[str]
+    articles: list[str]
+    attributions: list[MemberRef] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "party": self.party,
+            "sources": list(self.sources),
+            "stances": list(self.stances),
+            "articles": list(self.articles),
+            "attributions": [list(r) for r in self.attributions],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Disputer:
+        return cls(
+            party=d["party"],
+            sources=list(d.get("sources") or []),
+            stances=list(d.get("stances") or []),
+            articles=list(d.get("articles") or []),
+            attributions=_refs(d.get("attributions")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Relay:
+    """An outlet passing the claim on without adding a source: ``kind`` copy (``copy_of`` the
+    original's id), re-report (``of`` the reporter it relays) or unattributed."""
+
+    kind: str
+    name: str | None
+    article: str
+    copy_of: str | None = None
+    of: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"kind": self.kind, "name": self.name, "article": self.article}
+        if self.kind == "copy":
+            out["copy_of"] = self.copy_of
+        if self.kind == "re-report":
+            out["of"] = self.of
+        return out
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Relay:
+        return cls(d["kind"], d.get("name"), d["article"], d.get("copy_of"), d.get("of"))
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """One proposition and its provenance: the record of ``claims`` and ``trace``.
+
+    ``first_report``: the earliest article carrying it ({id, publisher, published, title, url});
+    ``hedges`` ({hedge, source, article}) and ``timeline`` ({date, article, publisher, source,
+    role, stance, text}, in publication order) are plain objects.
+    """
+
+    claim: str
+    story: str | None
+    text: str
+    origin: Origin | None
+    first_report: dict[str, Any] | None
+    relays: list[Relay]
+    independent_backers: list[Backer]
+    disputers: list[Disputer]
+    hedges: list[dict[str, Any]]
+    timeline: list[dict[str, Any]]
+    articles: list[str]
+    outlets: list[str]
+    attributions: list[ClaimMember]
+    stories: list[str] = field(default_factory=list)
+
+    @property
+    def independent_sources(self) -> int:
+        return len(self.independent_backers)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": CLAIM_SCHEMA,
+            "claim": self.claim,
+            "story": self.story,
+            "stories": list(self.stories),
+            "text": self.text,
+            "origin": self.origin.to_json() if self.origin else None,
+            "first_report": self.first_report,
+            "relays": [r.to_json() for r in self.relays],
+            "independent_sources": self.independent_sources,
+            "independent_backers": [b.to_json() for b in self.independent_backers],
+            "disputers": [d.to_json() for d in self.disputers],
+            "hedges": list(self.hedges),
+            "timeline": list(self.timeline),
+            "articles": list(self.articles),
+            "outlets": list(self.outlets),
+            "size": len(self.attributions),
+            "attributions": [m.to_json() for m in self.attributions],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> Claim:
+        members = d.get("attributions")
+        return cls(
+            claim=d["claim"],
+            story=d.get("story"),
+            stories=list(d.get("stories") or ([d["story"]] if d.get("story") else [])),
+            text=d.get("text") or "",
+            origin=Origin.from_json(d["origin"]) if d.get("origin") else None,
+            first_report=d.get("first_report"),
+            relays=[Relay.from_json(r) for r in d.get("relays") or []],
+            independent_backers=[Backer.from_json(b) for b in d.get("independent_backers") or []],
+            disputers=[Disputer.from_json(x) for x in d.get("disputers") or []],
+            hedges=list(d.get("hedges") or []),
+            timeline=list(d.get("timeline") or []),
+            articles=list(d.get("articles") or []),
+            outlets=list(d.get("outlets") or []),
+            attributions=[ClaimMember.from_json(m) for m in members]
+            if isinstance(members, list)
+            else [],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class StoryArticle:
+    id: str
+    path: str
+    title: str | None
+    publisher: str | None
+    published: str | None
+    copy_of: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "path": self.path,
+            "title": self.title,
+            "publisher": self.publisher,
+            "published": self.published,
+            "copy_of": self.copy_of,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """Articles about one event across outlets (the record of ``stories``), with summaries of
+    its claims ({claim, text, independent_sources, disputers, articles, outlets,
+    attributions}: counts where the claim record has lists), most outlets first."""
+
+    story: str
+    title: str | None
+    articles: list[StoryArticle]
+    claims: list[dict[str, Any]]
+
+    @property
+    def outlets(self) -> list[str]:
+        return sorted({a.publisher for a in self.articles if a.publisher})
+
+    def to_json(self) -> dict[str, Any]:
+        dates = [a.published for a in self.articles if a.published]
+        return {
+            "story": self.story,
+            "title": self.title,
+            "outlets": self.outlets,
+            "start": min(dates) if dates else None,
+            "end": max(dates) if dates else None,
+            "articles": [a.to_json() for a in self.articles],
+            "claims": list(self.claims),
+        }

@@ -124,6 +124,39 @@ def eval_stories(directory: Path, fmt: str) -> None:
     _print(result, fmt)
 
 
+@eval_group.command("claims")
+@_DIR
+@click.option(
+    "--distractors",
+    multiple=True,
+    help="Also ingest these inputs (as `ingest` reads them) so claims must be told apart.",
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Store to ingest into and keep (reruns skip the analysis); default a temporary one.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also write claims.jsonl and traces.jsonl (the shared scorer's inputs) here.",
+)
+@_FORMAT
+def eval_claims(
+    directory: Path, distractors: tuple[str, ...], db: Path | None, out: Path | None, fmt: str
+) -> None:
+    """Claims and `trace` vs. claims-dev gold (DIR holds articles.jsonl and gold/)."""
+    from newstrace.eval import claims
+
+    try:
+        result = claims.run(directory, distractors=distractors, db=db, out_dir=out)
+    except NewstraceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    _print(result, fmt)
+
+
 @eval_group.command("speakers")
 @_DIR
 @click.option("--no-tagger", is_flag=True, help="Use the dependency rules only.")

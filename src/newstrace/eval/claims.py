@@ -50,7 +50,9 @@ def _f1(p: float, r: float) -> float:
 def _frags(span: Any) -> list[tuple[int, int]]:
     if not span:
         return []
-    return [tuple(span)] if isinstance(span[0], int) else [tuple(x) for x in span]  # type: ignore[misc]
+    if isinstance(span[0], int):
+        return [(int(span[0]), int(span[1]))]
+    return [(int(x[0]), int(x[1])) for x in span]
 
 
 def load_gold(gold_dir: Path) -> list[dict[str, Any]]:
@@ -118,19 +120,19 @@ def score(
         found = art_f1 = org = indep = 0.0
         disp_want = disp_got = 0
         for g in gold:
-            t = traces.get(g["id"]) or {}
+            answer: dict[str, Any] = traces.get(g["id"]) or {}
             a_g = gold_articles[g["id"]]
-            a_p = set(t.get("articles") or [])
+            a_p = set(answer.get("articles") or [])
             if a_p:
                 f = _f1(len(a_p & a_g) / len(a_p), len(a_p & a_g) / len(a_g))
                 art_f1 += f
                 found += 1 if f >= 0.5 else 0
-            org += origin_right(g, t.get("origin"), bool(t.get("origin_anonymous")))
-            want, got = len(g.get("independent_sources") or []), t.get("independent_sources")
+            org += origin_right(g, answer.get("origin"), bool(answer.get("origin_anonymous")))
+            want, got = len(g.get("independent_sources") or []), answer.get("independent_sources")
             indep += isinstance(got, int) and abs(got - want) <= max(1, round(want / 4))
             for d in g.get("disputed_by") or []:
                 disp_want += 1
-                if any(_name_tokens(d) & _name_tokens(x) for x in t.get("disputers") or []):
+                if any(_name_tokens(d) & _name_tokens(x) for x in answer.get("disputers") or []):
                     disp_got += 1
         k = len(gold) or 1
         out["trace"] = {

@@ -22,7 +22,7 @@ from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, p
 from newstrace.linking.statements import Statement, is_dispute, statements
 from newstrace.linking.stories import StoryInput, cluster_features, features
 from newstrace.linking.syndication import CopyInput, resolve_copies, signatures
-from newstrace.model import AnalyzedArticle
+from newstrace.model import AnalyzedArticle, Claim
 from newstrace.store import Store, StoredArticle
 from newstrace.store.db import ClaimRow
 
@@ -146,6 +146,11 @@ def _when(infos: list[ArticleInfo], st: Statement) -> tuple[str, int, int]:
     return (art.published or "9999", art.seq, st.content.start)
 
 
+def _typed(record: dict[str, Any]) -> dict[str, Any]:
+    """The record in the public contract's shape (model.Claim): one place decides its JSON."""
+    return Claim.from_json(record).to_json()
+
+
 def _denies(st: Statement) -> bool:
     return st.attribution is not None and is_dispute(st.attribution)
 
@@ -221,7 +226,7 @@ def _claims(
             for k, (cid, info, members_idx, members, record) in enumerate(built):
                 outside = _outside_disputes(record, disputes, members, main=k == main)
                 if outside:
-                    record = provenance(cid, members, infos, media, outside)
+                    record = _typed(provenance(cid, members, infos, media, outside))
                 counter[0] += 1
                 order = sorted(members_idx, key=lambda m: _when(infos, found[m]))
                 yield (

@@ -11,6 +11,7 @@ import numpy as np
 
 from newstrace.linking.link import link_store
 from newstrace.linking.text import content_words
+from newstrace.model import Story, StoryArticle
 from newstrace.store import Store, StoredArticle
 
 # A claim summary in ``stories`` is the trace record without its long lists.
@@ -33,7 +34,7 @@ def ensure_linked(store: Store) -> None:
 
 
 def stories(store: Store) -> list[dict[str, Any]]:
-    """One record per story, in order of the story's first stored article."""
+    """One record per story (model.Story), in order of the story's first stored article."""
     rows = store.articles()
     by_key = {r.key: r for r in rows}
     groups: dict[str, list[StoredArticle]] = defaultdict(list)
@@ -47,27 +48,23 @@ def stories(store: Store) -> list[dict[str, Any]]:
     for story, members in groups.items():
         members.sort(key=lambda r: (r.published or "9999", r.seq))
         originals = [m for m in members if m.copy_of is None] or members
-        out.append(
-            {
-                "story": story,
-                "title": originals[0].title,
-                "articles": [
-                    {
-                        "id": m.id,
-                        "path": m.path,
-                        "title": m.title,
-                        "publisher": m.publisher,
-                        "published": m.published,
-                        "copy_of": by_key[m.copy_of].id if m.copy_of in by_key else None,
-                    }
-                    for m in members
-                ],
-                "outlets": sorted({m.publisher for m in members if m.publisher}),
-                "start": members[0].published,
-                "end": max((m.published for m in members if m.published), default=None),
-                "claims": sorted(claims.get(story, []), key=_rank),
-            }
+        record = Story(
+            story=story,
+            title=originals[0].title,
+            articles=[
+                StoryArticle(
+                    id=m.id,
+                    path=m.path,
+                    title=m.title,
+                    publisher=m.publisher,
+                    published=m.published,
+                    copy_of=by_key[m.copy_of].id if m.copy_of in by_key else None,
+                )
+                for m in members
+            ],
+            claims=sorted(claims.get(story, []), key=_rank),
         )
+        out.append(record.to_json())
     return out
 
 
@@ -114,7 +111,7 @@ def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
     """
     exact = store.claim_record(query)
     if exact is not None:
-        return dict(exact, score=1.0, alternatives=[])
+        return {**exact, "score": 1.0, "alternatives": []}
     if not content_words(query):
         return None
     from newstrace.linking.embed import embedder
@@ -133,9 +130,9 @@ def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
         if record is None:
             continue
         statement_vecs = store.claim_statement_vectors(ids[int(i)])
-        best = float((statement_vecs @ q).max()) if len(statement_vecs) else float(cos[int(i)])
+        closest = float((statement_vecs @ q).max()) if len(statement_vecs) else float(cos[int(i)])
         n = len(record.get("articles") or [])
-        score = best + ARTICLES_WEIGHT * math.log2(max(n, 1))
+        score = closest + ARTICLES_WEIGHT * math.log2(max(n, 1))
         if _verbatim(query, record):
             score += VERBATIM_BONUS
         scored.append((score, record))
@@ -144,10 +141,10 @@ def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
         return None
     best_score, best = scored[0]
     alternatives = [
-        {"claim": r["claim"], "text": r.get("text"), "score": round(s, 4)}
-        for s, r in scored[1 : top + 1]
+        {"claim": r["claim"], "text": r.get("text"), "score": round(sc, 4)}
+        for sc, r in scored[1 : top + 1]
     ]
-    return dict(best, score=round(best_score, 4), alternatives=alternatives)
+    return {**best, "score": round(best_score, 4), "alternatives": alternatives}
 
 
 def find_claim(store: Store, query: str) -> dict[str, Any] | None:
