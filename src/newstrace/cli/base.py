@@ -47,7 +47,6 @@ def setup() -> None:
     log = logging.getLogger("newstrace")
     if not any(isinstance(h, _EchoHandler) for h in log.handlers):
         log.addHandler(_EchoHandler(logging.WARNING))
-        log.propagate = False
     for s in _INT_SETTINGS:
         s.positive_int()
 
