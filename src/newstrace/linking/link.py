@@ -135,7 +135,7 @@ def _link(store: Store) -> LinkSummary:
 # ("a sham lawsuit", "the allegations") or names the claim's origin.
 _POINTS_BACK = re.compile(
     r"\b(report|reports|reporting|story|findings|accusations?|allegations?|claims?|lawsuit|suit|"
-    r"complaint|memos?|charges?|assessment|collusion)\b",
+    r"complaint|memos?|charges?|assessment|collu\w*|meddl\w*|witch\s*hunt|hoax)\b",
     re.IGNORECASE,
 )
 
@@ -155,11 +155,33 @@ def _denies(st: Statement) -> bool:
     return st.attribution is not None and is_dispute(st.attribution)
 
 
+# A reaction to an accusation as a whole ("a sham lawsuit", "baseless allegations") answers
+# every accusation it makes.
+_ANSWERS_ACCUSATION = re.compile(
+    r"\b(lawsuit|suit|complaint|allegations?|accusations?|charges?|claims)\b", re.IGNORECASE
+)
+
+
+def _origin_name(record: dict[str, Any]) -> str:
+    return str((record.get("origin") or {}).get("source") or "")
+
+
 def _outside_disputes(
-    record: dict[str, Any], disputes: list[Statement], members: list[Statement], main: bool
+    record: dict[str, Any],
+    disputes: list[Statement],
+    members: list[Statement],
+    main: bool,
+    main_origin: str,
 ) -> list[Statement]:
-    origin = record.get("origin") or {}
-    name = origin.get("source") or ""
+    """Disputes of the story that answer this claim without restating it: a reaction to "the
+    report" answers the story's main claim and the claims of the same origin (the lawsuit's
+    other allegations); one naming the claim's origin answers that origin's claims."""
+    name = _origin_name(record)
+    # A claim no one is named for (outlets state it as fact) is the story's news itself.
+    same_origin = not name or person_key(name) == person_key(main_origin)
+    accusation = any(
+        s.attribution is not None and s.attribution.stance == "accuse" for s in members
+    )
     if len(record["articles"]) < 2 and not main:
         return []
     inside = {(s.article, s.index) for s in members}
@@ -173,7 +195,10 @@ def _outside_disputes(
         if name and (party(who) == origin_party or person_key(who) == origin_person):
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
-        if _POINTS_BACK.search(said) or name and origin_person in said.lower():
+        points_back = bool(_POINTS_BACK.search(said)) and (
+            main or same_origin or accusation and bool(_ANSWERS_ACCUSATION.search(said))
+        )
+        if points_back or name and origin_person in said.lower():
             out.append(d)
     return out
 
@@ -223,8 +248,9 @@ def _claims(
                 ),
                 default=None,
             )
+            main_origin = _origin_name(built[main][4]) if main is not None else ""
             for k, (cid, info, members_idx, members, record) in enumerate(built):
-                outside = _outside_disputes(record, disputes, members, main=k == main)
+                outside = _outside_disputes(record, disputes, members, k == main, main_origin)
                 if outside:
                     record = _typed(provenance(cid, members, infos, media, outside))
                 counter[0] += 1

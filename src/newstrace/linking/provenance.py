@@ -319,7 +319,12 @@ def provenance(
         role = "backer"
         if st.sort == "unattributed" or a is None or a.source is None:
             role = "unattributed"
-            relay({"kind": "unattributed", "name": art.publisher, "article": art.id})
+            # Only an outlet that never names a source for it drops the attribution.
+            if not any(
+                o.article == st.article and o.attribution is not None and o.attribution.source
+                for o in members
+            ):
+                relay({"kind": "unattributed", "name": art.publisher, "article": art.id})
         elif st.sort == "dispute" or a.stance in DISPUTE_STANCES and is_dispute(a):
             # A denial that restates the claim ("Russia denied that it paid bounties") is a
             # member by its wording but disputes it by its cue.
