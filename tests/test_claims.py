@@ -1,0 +1,205 @@
+"""Claims as propositions: which statements enter claims, how wordings group, provenance, the
+look-up, and the `claims` / `trace` commands. Real analysis of three hand-written outlets
+(tests/fixtures/claims/pompeo.jsonl: one story told by a "Times" citing two people briefed, a
+"Fox" crediting The Washington Post, a "Breitbart" stating it as fact)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from newstrace.cli import cli
+from newstrace.linking.claims import average_linkage
+from newstrace.linking.query import claims, stories, trace
+from newstrace.linking.statements import is_claim_bearing, is_dispute, sentences, statements
+from newstrace.model import (
+    AnalyzedArticle,
+    Article,
+    ArticleMeta,
+    Attribution,
+    Claim,
+    Source,
+    Span,
+)
+from newstrace.store import open_store
+
+POMPEO = Path(__file__).resolve().parent / "fixtures" / "claims" / "pompeo.jsonl"
+
+
+def _attr(text: str, source: str, cue: str, content: str, **kw: Any) -> Attribution:
+    s, c, o = text.index(source), text.index(cue), text.index(content)
+    return Attribution(
+        source=Source(Span.of(text, s, s + len(source)), kw.pop("resolved", source), "person"),
+        cue=Span.of(text, c, c + len(cue)),
+        content=Span.of(text, o, o + len(content)),
+        **kw,
+    )
+
+
+def _article(text: str, *attrs: Attribution) -> AnalyzedArticle:
+    return AnalyzedArticle(Article("t.txt", text, ArticleMeta(title=None)), list(attrs))
+
+
+# -- which statements enter claims -------------------------------------------------------------
+
+
+def test_intentions_and_stances_are_not_claims() -> None:
+    t = "Trump welcomed Prime Minister Abe. He plans to visit Tokyo next year, aides said."
+    welcomed = _attr(t, "Trump", "welcomed", "Prime Minister Abe", kind="stance")
+    plans = _attr(t, "He", "plans", "to visit Tokyo next year", kind="intention")
+    assert not is_claim_bearing(welcomed) and not is_claim_bearing(plans)
+    said = _attr(t, "aides", "said", "He plans to visit Tokyo next year")
+    assert is_claim_bearing(said)
+
+
+def test_regression_a_fired_man_is_not_a_disputer() -> None:
+    t = "Comey, who was abruptly dismissed, said the memos were accurate and complete."
+    fired = _attr(t, "Comey", "was abruptly dismissed", "the memos", stance="dismiss")
+    assert not is_dispute(fired)
+    scoffed = _attr(t, "Comey", "said", "the memos were accurate", stance="dismiss")
+    assert is_dispute(scoffed)
+
+
+def test_unattributed_sentences_skip_attributed_text_and_layout() -> None:
+    t = (
+        "# Headline of the page\n\n"
+        "Officials said the talks were held in secret over the Easter weekend.\n\n"
+        "The meeting in Pyongyang lasted two hours and covered the planned summit.\n\n"
+        "**Related article:** [Other news about the summit and the talks](#)\n"
+    )
+    said = _attr(t, "Officials", "said", "the talks were held in secret over the Easter weekend")
+    found = statements(0, _article(t, said))
+    assert [(s.sort, s.text) for s in found] == [
+        ("claim", "the talks were held in secret over the Easter weekend"),
+        (
+            "unattributed",
+            "The meeting in Pyongyang lasted two hours and covered the planned summit.",
+        ),
+    ]
+
+
+def test_sentences_keep_abbreviations_together() -> None:
+    t = "Mr. Kim met the U.S. envoy on Friday. They spoke for an hour."
+    assert [t[s:e].strip() for s, e in sentences(t)] == [
+        "Mr. Kim met the U.S. envoy on Friday.",
+        "They spoke for an hour.",
+    ]
+
+
+def test_average_linkage_keeps_one_statement_per_article() -> None:
+    # Statements 0 and 1 are one article's; both resemble statement 2 of another article.
+    sim = np.array([[1.0, 0.9, 0.8], [0.9, 1.0, 0.7], [0.8, 0.7, 1.0]])
+    labels = average_linkage(sim, [0, 0, 1], threshold=0.5)
+    assert labels[0] == labels[2] and labels[1] != labels[0]
+    # ... unless they are sentences of one quote (the same part of the article).
+    assert len(set(average_linkage(sim, [0, 0, 1], 0.5, parts=[7, 7, 3]))) == 1
+
+
+# -- across outlets ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def pompeo_db(tmp_path_factory: pytest.TempPathFactory, analyzer: Any) -> Path:
+    from newstrace.linking.ingest import ingest
+
+    db = tmp_path_factory.mktemp("claims") / "pompeo.db"
+    summary = ingest([str(POMPEO)], db, lambda: analyzer)
+    assert summary.stored == 3
+    return db
+
+
+def test_one_proposition_in_three_wordings_is_one_claim(pompeo_db: Path) -> None:
+    with open_store(pompeo_db) as store:
+        record = trace(store, "CIA Director Mike Pompeo secretly met Kim Jong-un over Easter")
+    assert record is not None
+    assert set(record["articles"]) == {"pompeo-times", "pompeo-fox", "pompeo-breitbart"}
+    roles = {(m["article"], m["role"]) for m in record["attributions"]}
+    # Fox and Breitbart print it as fact: relays with the attribution dropped.
+    assert {("pompeo-fox", "unattributed"), ("pompeo-breitbart", "unattributed")} <= roles
+    assert {r["name"] for r in record["relays"] if r["kind"] == "unattributed"} == {
+        "Fox News",
+        "Breitbart",
+    }
+    # One independent source: the Times's anonymous people; the relays add none.
+    assert record["independent_sources"] == 1
+    assert record["independent_backers"][0]["anonymous"] is True
+    # "The Washington Post first reported": the origin the texts state.
+    assert record["origin"]["source"] == "The Washington Post" and record["origin"]["stated"]
+    assert record["first_report"]["id"] == "pompeo-times"
+    assert [d["party"] for d in record["disputers"]] == ["North Korea"]
+
+
+def test_different_propositions_stay_apart(pompeo_db: Path) -> None:
+    with open_store(pompeo_db) as store:
+        talks = trace(store, "Trump said the US is holding direct talks with North Korea")
+        jobs = trace(store, "unemployment claims fell last week")
+    assert talks is not None and jobs is not None
+    assert talks["claim"] != jobs["claim"]
+    assert set(talks["articles"]) == {"pompeo-times", "pompeo-fox"}
+    assert talks["origin"]["source"] == "Trump" and talks["disputers"] == []
+    assert jobs["articles"] == ["pompeo-breitbart"]
+
+
+def test_claim_record_contract(pompeo_db: Path) -> None:
+    with open_store(pompeo_db) as store:
+        records = claims(store)
+        texts = {a.id: a.text for _row, a in ((r, rec.article) for r, rec in store.records())}
+    assert records and all(r["schema"] == 2 for r in records)
+    for r in records:
+        assert set(r) >= {
+            "claim",
+            "story",
+            "text",
+            "origin",
+            "first_report",
+            "independent_sources",
+            "disputers",
+            "attributions",
+        }
+        assert Claim.from_json(r).to_json() == r
+        for m in r["attributions"]:
+            assert set(m) == {"article", "index", "source", "cue", "content", "stance", "role"}
+            c = m["content"]
+            assert texts[m["article"]][c["start"] : c["end"]] == c["text"]
+    # Most outlets first.
+    assert len(records[0]["outlets"]) == 3
+
+
+def test_trace_finds_a_verbatim_quote_and_ranks_alternatives(pompeo_db: Path) -> None:
+    with open_store(pompeo_db) as store:
+        record = trace(store, "five locations for the summit are under consideration", top=2)
+        assert trace(store, "the price of tea in a distant province") is None
+    assert record is not None
+    assert "pompeo-breitbart" in record["articles"]
+    assert len(record["alternatives"]) == 2
+    assert all(a["score"] <= record["score"] for a in record["alternatives"])
+
+
+def test_stories_list_top_claims(pompeo_db: Path) -> None:
+    with open_store(pompeo_db) as store:
+        (story,) = stories(store)
+    assert story["outlets"] == ["Breitbart", "Fox News", "The New York Times"]
+    assert story["claims"][0]["outlets"] == 3
+    assert story["start"].startswith("2018-04-17") and story["end"].startswith("2018-04-18")
+
+
+def test_cli_claims_and_trace(pompeo_db: Path) -> None:
+    runner = CliRunner()
+    out = runner.invoke(cli, ["claims", "--db", str(pompeo_db), "--min-outlets", "2"])
+    assert out.exit_code == 0, out.output
+    assert "origin:        The Washington Post" in out.output
+    js = runner.invoke(
+        cli, ["trace", "Pompeo met Kim over Easter", "--db", str(pompeo_db), "--format", "json"]
+    )
+    assert js.exit_code == 0, js.output
+    record = json.loads(js.output)
+    assert record["independent_sources"] == 1 and "alternatives" in record
+    text = runner.invoke(cli, ["trace", "Pompeo met Kim over Easter", "--db", str(pompeo_db)])
+    assert "what each source said:" in text.output and "pompeo-fox" in text.output
+    miss = runner.invoke(cli, ["trace", "the price of tea", "--db", str(pompeo_db)])
+    assert miss.exit_code == 1
