@@ -19,7 +19,8 @@ def _said(m: dict[str, Any], urls: dict[str, str]) -> str:
     if src.get("anonymous"):
         who += " [anonymous]"
     cue = (m.get("cue") or {}).get("text")
-    where = m["article"] + (f" <{urls[m['article']]}>" if urls.get(m["article"]) else "")
+    url = urls.get(m["article"])
+    where = m["article"] + (f" <{url}>" if url and url != m["article"] else "")
     text = m["content"]["text"].replace("\n", " ")
     if len(text) > 160:
         text = text[:157] + "…"
