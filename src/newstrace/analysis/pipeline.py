@@ -244,7 +244,11 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         hits = [h for h in hits if h.source or h.content]
     if DROP_CONTENTLESS:
         # A cue with a source but nothing said ("opponents ... alleged in a court filing"):
+        # completed from the cue's own complement when the parse has one, else dropped, since
         # a reader would take the source for the author of whatever comes next.
+        for h in hits:
+            if h.source and not h.content:
+                h.content = _complement(doc, h)
         hits = [h for h in hits if h.content or not h.source]
     for h in hits:
         _speaker_not_listener(doc, h)
@@ -257,6 +261,28 @@ DROP_CONTENTLESS = True
 # Whom a cue is said to: "told the Munhwa Ilbo", "said in an interview with CNN", "told him".
 _LISTENER_DEPS = frozenset({"dobj", "dative", "iobj"})
 _LISTENER_PREPS = frozenset({"to", "with"})
+
+
+_COMPLEMENTS = frozenset({"ccomp", "xcomp", "dobj"})
+
+
+def _complement(doc: Doc, hit: Hit) -> tuple[tuple[int, int], ...] | None:
+    """What the cue verb says, from its clausal or direct object, outside source and cue."""
+    if hit.cue_i is None:
+        return None
+    cue = doc[hit.cue_i]
+    taken = [*(hit.source or ()), *(hit.cue or ())]
+    for c in cue.children:
+        if c.dep_ not in _COMPLEMENTS or c.i < cue.i:
+            continue
+        lo, hi = c.left_edge, c.right_edge
+        s, e = lo.idx, hi.idx + len(hi.text)
+        if any(a < e and s < b for a, b in taken) or not any(
+            t.is_alpha for t in doc[lo.i : hi.i + 1]
+        ):
+            continue
+        return ((s, e),)
+    return None
 
 
 def _speaker_not_listener(doc: Doc, hit: Hit) -> None:

@@ -1,8 +1,11 @@
-"""The trained attribution span tagger (a CRF over parse features) and its training.
+"""The trained attribution span taggers and the CRF's training.
 
-``load_tagger()`` gives the shipped model (None when none is shipped); ``Tagger.predict(doc)``
-turns a parsed ``Doc`` into ``Candidate``s; ``train(split_dir, out)`` rebuilds the model from
-PolNeAR (``python benchmarks/train_tagger.py`` or ``newstrace train``).
+Two taggers give the same ``predict(doc) -> list[Candidate]``: the CRF over parse features
+(``load_tagger()``, None when none is shipped; profile ``fast``) and the MiniLM transformer on
+onnxruntime (``onnx_tagger.load_onnx_tagger()``; profile ``default``), which the pipeline
+imports only when that profile is asked for. ``train(split_dir, out)`` rebuilds the CRF from
+PolNeAR (``python benchmarks/train_tagger.py`` or ``newstrace train``); the transformer is
+trained and exported by ``benchmarks/train_transformer.py`` (the ``train`` extra: torch).
 """
 
 from newstrace.analysis.tagger.crf import (

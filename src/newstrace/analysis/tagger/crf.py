@@ -82,6 +82,19 @@ class Tagger:
     def predict(self, doc: Doc) -> list[Candidate]:
         return pair(doc, self.labels(doc))
 
+    def marginals(self, doc: Doc, labels: Sequence[str]) -> list[list[float]]:
+        """P(label at token) under the CRF, per token, in the order of ``labels``."""
+        if len(doc) == 0:
+            return []
+        feats = doc_features(doc, self.lexicon, rule_roles(doc))
+        known = set(self._crf.labels())
+        with self._lock:
+            self._crf.set(feats)
+            return [
+                [self._crf.marginal(lab, t) if lab in known else 0.0 for lab in labels]
+                for t in range(len(doc))
+            ]
+
 
 _CACHE: dict[Path, Tagger] = {}
 _CACHE_LOCK = threading.Lock()

@@ -11,8 +11,10 @@ runs then go through the CRF tagger's ``pairing``, as its own labels do.
 
 from __future__ import annotations
 
+import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from spacy.tokens import Doc
@@ -79,6 +81,9 @@ class OnnxTagger:
             if not f.is_file():
                 raise ModelError(f"transformer tagger file {f} is missing", hint=_FIX)
         self.path = path
+        # A CRF ``Tagger`` whose marginals are mixed in with weight ``mix`` (0: none).
+        self.companion: Any = None
+        self.mix = 0.0
         try:
             self._tok = Tokenizer.from_file(str(tokenizer))
             opts = ort.SessionOptions()
@@ -138,7 +143,13 @@ class OnnxTagger:
     def labels(self, doc: Doc) -> list[str]:
         if len(doc) == 0:
             return []
-        return [LABELS[i] for i in viterbi(self.token_scores(doc))]
+        scores = self.token_scores(doc)
+        if self.companion is not None and self.mix > 0:
+            # Average the two taggers' label probabilities: they err in different places.
+            crf = np.asarray(self.companion.marginals(doc, LABELS), dtype=np.float32)
+            p = (1 - self.mix) * np.exp(scores) + self.mix * crf
+            scores = np.log(np.clip(p, 1e-9, None))
+        return [LABELS[i] for i in viterbi(scores)]
 
     def predict(self, doc: Doc) -> list[Candidate]:
         return pair(doc, self.labels(doc), origin="transformer")
@@ -148,10 +159,27 @@ _CACHE: dict[Path, OnnxTagger] = {}
 _LOCK = threading.Lock()
 
 
+def crf_mix(path: Path) -> float:
+    """The CRF weight chosen on dev for this model (``crf_mix`` in ``<model>.json``), or 0."""
+    side = path.with_name(path.name + ".json")
+    try:
+        return float(json.loads(side.read_text(encoding="utf-8")).get("crf_mix", 0.0))
+    except (OSError, ValueError, TypeError):
+        return 0.0
+
+
 def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
-    """The transformer tagger at ``path`` (default: the shipped one), loaded once per process."""
+    """The transformer tagger at ``path`` (default: the shipped one), loaded once per process,
+    with the shipped CRF mixed in when its ``.json`` says so."""
     target = (path or DEFAULT_ONNX_PATH).resolve()
     with _LOCK:
         if target not in _CACHE:
-            _CACHE[target] = OnnxTagger(target)
+            tagger = OnnxTagger(target)
+            mix = crf_mix(target)
+            if mix > 0:
+                from newstrace.analysis.tagger.crf import load_tagger
+
+                tagger.companion = load_tagger()
+                tagger.mix = mix if tagger.companion is not None else 0.0
+            _CACHE[target] = tagger
         return _CACHE[target]
