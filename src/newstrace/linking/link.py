@@ -16,12 +16,15 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from newstrace.linking.claims import group
 from newstrace.linking.embed import embedder
 from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, provenance
 from newstrace.linking.statements import Statement, is_dispute, statements
 from newstrace.linking.stories import StoryInput, cluster_features, features
 from newstrace.linking.syndication import CopyInput, resolve_copies, signatures
+from newstrace.linking.text import content_words
 from newstrace.model import AnalyzedArticle, Claim
 from newstrace.store import Store, StoredArticle
 from newstrace.store.db import ClaimRow
@@ -146,6 +149,43 @@ def _when(infos: list[ArticleInfo], st: Statement) -> tuple[str, int, int]:
     return (art.published or "9999", art.seq, st.content.start)
 
 
+def _vectors(store: Store, embed: Any, texts: list[str]) -> np.ndarray:
+    """Sentence vectors, from the store's cache where it has them (relinking re-embeds
+    nothing it has seen; copies share their original's)."""
+    keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
+    cached = store.cached_vectors(sorted(set(keys)))
+    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
+    if todo:
+        fresh = embed.encode([t for _k, t in todo])
+        new = {k: fresh[i] for i, (k, _t) in enumerate(todo)}
+        store.cache_vectors(new)
+        # float16 in the cache: use what the cache will give back next time, so a relink
+        # gives the same claims as the first linking.
+        cached.update({k: v.astype("<f2").astype(np.float32) for k, v in new.items()})
+    return np.vstack([cached[k] for k in keys]) if keys else np.zeros((0, 384), np.float32)
+
+
+def _worth_embedding(found: list[Statement]) -> list[Statement]:
+    """Drop the outlets' own sentences that cannot restate a claim of another article: in a
+    one-article story, or sharing fewer than two content words with every claim statement of
+    the other articles. Embedding is most of linking's cost; this keeps it to what can match."""
+    articles = {s.article for s in found}
+    if len(articles) < 2:
+        return [s for s in found if s.sort != "unattributed"]
+    words: dict[int, set[str]] = {}
+    for s in found:
+        if s.sort == "claim":
+            words.setdefault(s.article, set()).update(content_words(s.text))
+    out = []
+    for s in found:
+        if s.sort == "unattributed":
+            mine = set(content_words(s.text))
+            if not any(len(mine & w) >= 2 for a, w in words.items() if a != s.article):
+                continue
+        out.append(s)
+    return out
+
+
 def _typed(record: dict[str, Any]) -> dict[str, Any]:
     """The record in the public contract's shape (model.Claim): one place decides its JSON."""
     return Claim.from_json(record).to_json()
@@ -220,8 +260,9 @@ def _claims(
             infos[i].attributions = rec.attributions
             infos[i].text = rec.text
             found.extend(statements(i, rec))
+        found = _worth_embedding(found)
         if found:
-            vecs = embed.encode([s.text for s in found])
+            vecs = _vectors(store, embed, [s.text for s in found])
             disputes = [
                 s
                 for s in found

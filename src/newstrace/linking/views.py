@@ -569,6 +569,13 @@ def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str
                 if s < e:
                     cover.append((s, e, role, i))
     cuts = sorted({0, n, *(x[0] for x in cover), *(x[1] for x in cover)})
+    at = {c: k for k, c in enumerate(cuts)}
+    roles: list[set[str]] = [set() for _ in cuts[1:]]
+    owners: list[set[int]] = [set() for _ in cuts[1:]]
+    for s, e, role, i in cover:
+        for k in range(at[s], at[e]):
+            roles[k].add(role)
+            owners[k].add(i)
     anchor_at: dict[int, list[int]] = defaultdict(list)
     for a in attributions:
         for role in _ROLES:
@@ -576,25 +583,17 @@ def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str
             if span and 0 <= int(span["start"]) < n:
                 anchor_at[int(span["start"])].append(int(a["index"]))
                 break
-    starts: dict[int, list[tuple[int, str, int]]] = defaultdict(list)
-    for s, e, role, i in cover:
-        starts[s].append((e, role, i))
-    active: list[tuple[int, str, int]] = []
-    out = []
-    for s, e in zip(cuts, cuts[1:], strict=False):
-        active = [x for x in active if x[0] > s] + starts.get(s, [])
-        roles = [r for r in _ROLES if any(x[1] == r for x in active)]
-        out.append(
-            {
-                "start": s,
-                "end": e,
-                "text": text[s:e],
-                "roles": roles,
-                "attributions": sorted({x[2] for x in active}),
-                "anchors": anchor_at.get(s, []),
-            }
-        )
-    return out
+    return [
+        {
+            "start": s,
+            "end": e,
+            "text": text[s:e],
+            "roles": [r for r in _ROLES if r in roles[k]],
+            "attributions": sorted(owners[k]),
+            "anchors": anchor_at.get(s, []),
+        }
+        for k, (s, e) in enumerate(zip(cuts, cuts[1:], strict=False))
+    ]
 
 
 # -- one claim --------------------------------------------------------------------------------

@@ -236,6 +236,26 @@ class Store:
                 rows.append(np.zeros(VECTOR_DIM, dtype="<f4"))
         return ids, (np.vstack(rows) if rows else np.zeros((0, VECTOR_DIM), dtype="<f4"))
 
+    def cached_vectors(self, keys: list[bytes]) -> dict[bytes, np.ndarray]:
+        """Sentence vectors already computed, by key (see ``cache_vectors``)."""
+        out: dict[bytes, np.ndarray] = {}
+        for lo in range(0, len(keys), 500):
+            chunk = keys[lo : lo + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, blob in self.conn.execute(
+                f"SELECT hash, vector FROM sentence_vectors WHERE hash IN ({marks})", chunk
+            ):
+                out[bytes(key)] = np.frombuffer(blob, dtype="<f2").astype(np.float32)
+        return out
+
+    def cache_vectors(self, vectors: dict[bytes, np.ndarray]) -> None:
+        """Keep sentence vectors (float16) for the next linking (inside the caller's
+        transaction, if any)."""
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO sentence_vectors (hash, vector) VALUES (?, ?)",
+            [(k, v.astype("<f2").tobytes()) for k, v in vectors.items()],
+        )
+
     def claim_statement_vectors(self, claim_id: str) -> np.ndarray:
         """The sentence vectors of a claim's statements, one row each (k, 384)."""
         row = self.conn.execute("SELECT vector FROM claims WHERE id = ?", (claim_id,)).fetchone()

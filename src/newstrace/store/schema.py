@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from newstrace.errors import StoreError
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 # Version 1. ``articles.record`` holds the full AnalyzedArticle JSON (the public contract), so
 # every other table can be rebuilt from it; the flattened columns exist for queries only.
@@ -172,7 +172,18 @@ def rekey(conn: sqlite3.Connection) -> None:
 # MIGRATIONS[i] takes a database at version i to version i + 1: an SQL script, or a function
 # for steps that must rewrite data (e.g. re-deriving columns from ``articles.record``). Add a
 # step here (never edit an old one) whenever the schema changes, and bump SCHEMA_VERSION.
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, rekey]
+# Version 5: sentence embeddings cached by the sha1 of the sentence (float16, 384 values), so
+# that relinking re-embeds nothing it has seen and copies share their vectors. A cache: it may
+# be emptied at any time (``DELETE FROM sentence_vectors``) and refills itself.
+_V5 = """
+CREATE TABLE sentence_vectors (
+    hash    BLOB PRIMARY KEY,
+    vector  BLOB NOT NULL
+) WITHOUT ROWID;
+"""
+
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, rekey, _V5]
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:
