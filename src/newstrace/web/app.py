@@ -32,7 +32,7 @@ from newstrace import __version__
 from newstrace.errors import StoreError
 from newstrace.linking import views
 from newstrace.store import Store
-from newstrace.web import svg
+from newstrace.web import highlight, svg
 from newstrace.web.errors import (
     ErrorEnvelope,
     WebError,
@@ -89,25 +89,8 @@ def _templates() -> Environment:
     )
     env.globals.update(article_href=svg.article_href, source_href=svg.source_href)
     env.globals["version"] = __version__
-    env.filters["tip"] = tip
+    env.globals["text_html"] = highlight.text_html
     return env
-
-
-def tip(a: dict[str, Any]) -> str:
-    """What hovering or focusing an attribution in the text shows (one item per line)."""
-    src = a.get("source") or {}
-    lines = [f"#{a['index'] + 1} {src.get('resolved') or 'unattributed (the outlet itself)'}"]
-    if src:
-        kind = src.get("type") or "unknown"
-        lines.append(f"{kind}{', anonymous' if src.get('anonymous') else ''}")
-        if src.get("text") and src.get("text") != src.get("resolved"):
-            lines.append(f"written: “{src['text']}”")
-    lines.append(f"{a.get('kind') or 'speech'}, stance: {a.get('stance') or 'assert'}")
-    if a.get("hedges"):
-        lines.append("hedges: " + ", ".join(a["hedges"]))
-    if a.get("via"):
-        lines.append("via: " + " → ".join(a["via"]))
-    return "\n".join(lines)
 
 
 def pager(request: Request, total: int, limit: int, offset: int) -> dict[str, Any]:
