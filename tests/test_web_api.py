@@ -151,6 +151,8 @@ def test_reads_carry_etag_and_revalidate_to_304(client: TestClient) -> None:
     assert r.headers["cache-control"] == "no-cache"
     again = client.get("/api/stories", headers={"If-None-Match": etag})
     assert again.status_code == 304 and again.headers["etag"] == etag and not again.content
+    head = client.head("/api/stories")
+    assert head.status_code == 200 and head.headers["etag"] == etag and not head.content
     page = client.get("/stories")
     assert page.headers["etag"] and page.headers["etag"] != etag
     assert client.get("/static/newstrace.css").headers["cache-control"].startswith("public")

@@ -59,10 +59,13 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 
 
 class PageCache:
-    """Rendered responses by (generation, path, query): least recently used out first."""
+    """Rendered responses by (generation, path, query), least recently used out first, within
+    ``entries`` pages and ``max_bytes`` of bodies (64 MB: ~1,000 long article pages)."""
 
-    def __init__(self, entries: int = 2048) -> None:
+    def __init__(self, entries: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
         self.entries = entries
+        self.max_bytes = max_bytes
+        self.size = 0
         self._d: OrderedDict[tuple[int, str, str], tuple[bytes, str, str]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -75,9 +78,14 @@ class PageCache:
 
     def put(self, key: tuple[int, str, str], value: tuple[bytes, str, str]) -> None:
         with self._lock:
+            old = self._d.pop(key, None)
+            if old is not None:
+                self.size -= len(old[0])
             self._d[key] = value
-            while len(self._d) > self.entries:
-                self._d.popitem(last=False)
+            self.size += len(value[0])
+            while self._d and (len(self._d) > self.entries or self.size > self.max_bytes):
+                _k, dropped = self._d.popitem(last=False)
+                self.size -= len(dropped[0])
 
 
 def _templates() -> Environment:
@@ -109,7 +117,7 @@ def pager(request: Request, total: int, limit: int, offset: int) -> dict[str, An
     }
 
 
-def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 2048) -> FastAPI:
+def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) -> FastAPI:
     """The app over the store at ``db`` (prepared beforehand with ``reader.prepare``)."""
     reader = Reader(db, time_limit=time_limit)
     cache = PageCache(cache_entries)

@@ -45,6 +45,10 @@ class Guard:
             return
         started = False
         static = scope["path"].startswith("/static/")
+        # HEAD is a GET without the body (the routes are declared for GET only).
+        head = scope.get("method") == "HEAD"
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message: dict[str, Any]) -> None:
             nonlocal started
@@ -60,6 +64,8 @@ class Guard:
                 else:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         length = dict(scope.get("headers") or []).get(b"content-length")
