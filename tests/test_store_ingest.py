@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -17,7 +18,7 @@ from newstrace.errors import StoreError  # noqa: E402
 from newstrace.linking.ingest import ingest  # noqa: E402
 from newstrace.model import AnalyzedArticle, Article, ArticleMeta, Failure  # noqa: E402
 from newstrace.store import article_key, open_store  # noqa: E402
-from newstrace.store.schema import SCHEMA_VERSION  # noqa: E402
+from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: E402
 
 SEED_TEXT = R.SEED.read_text(encoding="utf-8")
 # Real paragraphs of the seed, each made into its own small article (no URL: keyed by text).
@@ -154,12 +155,16 @@ def test_store_keyed_by_url_first_is_rekeyed(tmp_path: Path) -> None:
         Article(path="a.jsonl:1", text=SEED_TEXT, id="w-1", meta=ArticleMeta(url=url)),
         Article(path="a.jsonl:2", text=PARAS[0], id=None, meta=ArticleMeta()),
     ]
-    ingest(["x"], db, FakeAnalyzer, reader=reader(items), link=False)
-    conn = sqlite3.connect(db)
-    conn.execute("UPDATE articles SET key = ? WHERE input_id = 'w-1'", (url,))
+    conn = sqlite3.connect(db, isolation_level=None)
+    for step, script in enumerate(MIGRATIONS[:3]):  # the schema as version 3 left it
+        assert isinstance(script, str)
+        conn.executescript(f"BEGIN; {script}; PRAGMA user_version = {step + 1}; COMMIT;")
+    for seq, (art, key) in enumerate(zip(items, (url, article_key(items[1])), strict=True), 1):
+        conn.execute(
+            "INSERT INTO articles (seq, key, path, input_id, url, record) VALUES (?,?,?,?,?,?)",
+            (seq, key, art.path, art.id, art.meta.url, json.dumps(AnalyzedArticle(art).to_json())),
+        )
     conn.execute("INSERT INTO links (article_seq, copy_of, story) VALUES (2, ?, NULL)", (url,))
-    conn.execute("PRAGMA user_version = 3")
-    conn.commit()
     conn.close()
     with open_store(db) as store:
         keys = [r.key for r in store.articles()]
