@@ -274,9 +274,8 @@ def _claims(
                 first = min(members, key=lambda s: (infos[s.article].seq, s.content.start))
                 info = infos[first.article]
                 cid = _claim_id(info.story or "", info.key, first.content.start)
-                built.append(
-                    (cid, info, members_idx, members, provenance(cid, members, infos, media))
-                )
+                record = _typed(provenance(cid, members, infos, media))
+                built.append((cid, info, members_idx, members, record))
             # The story's main claim (most articles, then most statements, then the earliest:
             # the lede) is what reactions such as "Russia called the report baseless" answer,
             # even in a single article.

@@ -69,6 +69,13 @@ _REPORTED = re.compile(
     r"(?:reported|reports|revealed|broke the news)"
 )
 MEDIUM_BONUS = 1.0
+_ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
+# Words the parser sometimes leaves as a source ("each said", "some argued"): nobody to name.
+_PSEUDO = re.compile(
+    r"^(each|some|many|others?|both|all|several|few|most|one|it|they|this|that|which|who|"
+    r"he|she|we|you|i)$",
+    re.IGNORECASE,
+)
 STATED_BONUS = 3.0
 _PERSON_TITLES = re.compile(r"^(mr|mrs|ms|dr|president|sen|rep|gov|gen)\.?\s+", re.I)
 
@@ -158,6 +165,27 @@ def _nested(a: Attribution, art: ArticleInfo) -> bool:
     )
 
 
+def _outer(a: Attribution, art: ArticleInfo) -> Attribution | None:
+    """The attribution whose content holds ``a``'s source (or cue)."""
+    anchor = a.source.span if a.source else a.cue
+    if anchor is None:
+        return None
+    return next(
+        (
+            o
+            for o in art.attributions
+            if o is not a
+            and o.content is not None
+            and o.content.start <= anchor.start < o.content.end
+        ),
+        None,
+    )
+
+
+def _acronym(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
+
+
 def _cited_label(art: ArticleInfo, medium: str) -> tuple[str, bool]:
     """How to name "the sources ``medium`` cites in this article": its anonymous sources
     first (they are the ones that need a name), else its first unnamed one, else itself."""
@@ -204,10 +232,13 @@ def _can_dispute(a: Attribution) -> bool:
     return a.source.anonymous or a.source.resolved[:1].isupper()
 
 
-def stated_origin(art: ArticleInfo, near: int, media: frozenset[str] = frozenset()) -> str | None:
+def stated_origin(
+    art: ArticleInfo, near: int, media: frozenset[str] = frozenset()
+) -> tuple[str, bool] | None:
     """A source the article names as where the claim started, in the sentence at ``near``:
     "first reported by X", "according to a report in X", or a known medium other than the
-    publisher that "reported" it ("…, the Washington Post reported")."""
+    publisher that "reported" it ("…, the Washington Post reported"). The flag says which: a
+    text that says "first" (True) or one that only says "reported" (False)."""
     text = art.text
     if not text:
         return None
@@ -217,12 +248,13 @@ def stated_origin(art: ArticleInfo, near: int, media: frozenset[str] = frozenset
     para = text[lo : min(ends) + 1 if ends else len(text)]
     m = _STATED.search(para) or _STATED_BEFORE.search(para)
     if m is not None:
-        return m.group(m.lastindex or 1).strip(" ,.") or None
+        name = m.group(m.lastindex or 1).strip(" ,.")
+        return (name, True) if name else None
     own = norm(art.publisher or "")
     for r in _REPORTED.finditer(para):
         name = r.group(1).strip(" ,.")
         if norm(name) in media and norm(name) != own:
-            return name
+            return name, False
     return None
 
 
@@ -302,9 +334,14 @@ def provenance(
                 "anonymous": anonymous,
                 "stated": False,
                 "attributions": [],
+                "spellings": [],
             },
         )
+        if _PSEUDO.match(label):
+            return
         v["labels"].append(label)
+        if a is not None and a.source is not None:
+            v["spellings"].append(_ARTICLE.sub("", a.source.span.text.strip()))
         v["articles"].add(art.id)
         v["bonus"] = max(v["bonus"], bonus)
         v["stated"] = v["stated"] or stated
@@ -334,11 +371,13 @@ def provenance(
             role = "reference"
         elif _nested(a, art):
             role = "nested"
-            # The inner source is still where the claim comes from ("U.S. intelligence has
-            # concluded ..., the Times reported"): it may be the origin, though it backs nothing
-            # beyond its reporter.
-            key, label, anon = _backer(a, art, media)
-            vote(key[1], label, a, art, st, anonymous=anon)
+            # Inside a medium's report ("U.S. intelligence has concluded ..., the Times
+            # reported") the inner source is where the claim comes from; inside anyone else's
+            # statement ("the memos say Trump told Comey ...") the outer one vouches for it.
+            outer = _outer(a, art)
+            if outer is not None and _is_medium(outer, media):
+                key, label, anon = _backer(a, art, media)
+                vote(key[1], label, a, art, st, anonymous=anon)
         elif art.copy_of is not None:
             role = "copy"
             relay(
@@ -363,22 +402,25 @@ def provenance(
             if art.id not in b["articles"]:
                 b["articles"].append(art.id)
             b["attributions"].append(_article_ref(art, st))
-            bonus = (
-                MEDIUM_BONUS
-                if _is_medium(a, media) and bkey[1] != norm(art.publisher or "")
-                else 0.0
-            )
-            vote(bkey[1], label, a, art, st, bonus=bonus, anonymous=anon)
-        if role in ("backer", "relay", "nested", "copy", "unattributed"):
-            named = stated_origin(art, st.content.start, media)
-            if named:
+            if _is_medium(a, media) and bkey[1] != norm(art.publisher or ""):
+                # Another outlet's reporting, cited: that outlet is where the claim started.
+                vote(bkey[1], a.source.resolved, a, art, st, bonus=MEDIUM_BONUS)
+            else:
+                vote(bkey[1], label, a, art, st, anonymous=anon)
+        # Where the article names where the claim started, unless it quotes someone on record
+        # for it ("Trump said …" is Trump's, whatever else the sentence cites).
+        on_record = role == "backer" and a is not None and not _is_medium(a, media)
+        if role in ("backer", "relay", "nested", "copy", "unattributed") and not on_record:
+            stated = stated_origin(art, st.content.start, media)
+            if stated:
+                named, strong = stated
                 vote(
                     person_key(named) if " " not in named else norm(named),
                     named,
                     None,
                     art,
                     st,
-                    bonus=STATED_BONUS,
+                    bonus=STATED_BONUS if strong else MEDIUM_BONUS,
                     stated=True,
                 )
         if a is not None:
@@ -445,13 +487,19 @@ def _origin(votes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         return None
     # Candidates in order of first appearance: max() keeps the first of equal scores, so
     # the earliest wins a tie.
-    ranked = sorted(votes.values(), key=lambda v: v["first"])
+    ranked = sorted((v for v in votes.values() if v["labels"]), key=lambda v: v["first"])
+    if not ranked:
+        return None
     v = max(ranked, key=lambda v: len(v["articles"]) + v["bonus"])
     art, _st = v["ref"]
     # The name most articles give, the fullest on a tie ("Donald Trump" over "Trump"; a
     # misresolved "Melania Trump" in one article does not win).
     counts = Counter(v["labels"])
     label = max(counts, key=lambda s: (counts[s], len(s.split()), len(s)))
+    # "KCNA" is named in full elsewhere ("Korean Central News Agency"): say it in full.
+    label = next(
+        (x for x in (*counts, *v["spellings"]) if len(label) > 1 and _acronym(x) == label), label
+    )
     return {
         "source": label,
         "type": v["type"],
