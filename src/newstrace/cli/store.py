@@ -13,9 +13,10 @@ from typing import Any
 import click
 
 from newstrace import settings
+from newstrace.cli.analyze import profile_option
 from newstrace.cli.base import error, warn
 from newstrace.errors import InputError, NewstraceError, StoreError, one_line
-from newstrace.linking.query import ensure_linked, find_claim, stories
+from newstrace.linking.query import ensure_linked, stories
 from newstrace.model import Failure
 from newstrace.store import Store, open_store
 
@@ -103,6 +104,7 @@ def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
 @click.option(
     "--no-tagger", is_flag=True, help="Use the dependency rules only (no trained tagger)."
 )
+@profile_option
 @click.option(
     "--progress/--no-progress",
     default=None,
@@ -125,6 +127,7 @@ def ingest_cmd(
     db: str,
     model: str | None,
     no_tagger: bool,
+    profile: str | None,
     progress: bool | None,
     workers: int | None = None,
     scheduler: str | None = None,
@@ -145,6 +148,7 @@ def ingest_cmd(
         "model": settings.SPACY_MODEL.value(model),
         "batch_size": int(settings.BATCH_SIZE.value()),
         "use_tagger": not no_tagger,
+        "profile": profile,
     }
 
     def factory() -> Any:
@@ -231,15 +235,25 @@ def articles_cmd(db: str, fmt: str) -> None:
     )
 
 
+# Claims shown per story in text output.
+TOP_CLAIMS = 5
+
+
 def _story_text(r: dict[str, Any]) -> str:
     lines = [f"{r['story']}  {r['title'] or ''}"]
     for a in r["articles"]:
         copy = f"  (copy of {a['copy_of']})" if a["copy_of"] else ""
         lines.append(f"  {a['published'] or '-'}  {a['publisher'] or '-'}  {a['id']}{copy}")
-    for c in r["claims"]:
+    # Readable, not exhaustive: the claims most outlets carry (`newstrace claims --story`).
+    shown = [c for c in r["claims"] if c["outlets"] > 1][:TOP_CLAIMS] or r["claims"][:1]
+    for c in shown:
         lines.append(
-            f"  claim {c['claim']}: {c['independent_sources']} independent, "
-            f"{len(c['disputers'])} disputing: {c['text'][:100]}"
+            f"  claim {c['claim']} ({c['outlets']} outlets, {c['independent_sources']} "
+            f"independent, {len(c['disputers'])} disputing): {c['text'][:100]}"
+        )
+    if len(r["claims"]) > len(shown):
+        lines.append(
+            f"  … {len(r['claims']) - len(shown)} more: newstrace claims --story {r['story']}"
         )
     return "\n".join(lines) + "\n"
 
@@ -257,51 +271,3 @@ def stories_cmd(db: str, fmt: str) -> None:
         _fail(exc)
         return
     _emit(records, fmt, _story_text)
-
-
-def _trace_text(r: dict[str, Any]) -> str:
-    out = [f"claim {r['claim']}: {r['text']}"]
-    o, f = r.get("origin"), r.get("first_report")
-    if o:
-        out.append(f"origin:        {o['source']} ({o['published'] or 'undated'}, {o['article']})")
-    if f:
-        out.append(
-            f"first report:  {f['publisher'] or '-'}, {f['published'] or 'undated'} ({f['id']})"
-        )
-    out.append(f"independent sources: {r['independent_sources']}")
-    out += [f"  - {b['name']}  [{', '.join(b['articles'])}]" for b in r["independent_backers"]]
-    out.append(f"relays: {len(r['relays'])}")
-    for x in r["relays"]:
-        what = f"copy of {x['copy_of']}" if x["kind"] == "copy" else f"re-reports {x['of']}"
-        out.append(f"  - {x['name'] or '-'} ({x['article']}): {what}")
-    out.append(f"disputed by: {len(r['disputers'])}")
-    for d in r["disputers"]:
-        out.append(f"  - {d['party']} ({', '.join(d['sources'])}): {', '.join(d['stances'])}")
-    if r["hedges"]:
-        out.append("hedged: " + ", ".join(sorted({h["hedge"] for h in r["hedges"]})))
-    out.append("timeline:")
-    for t in r["timeline"]:
-        out.append(f"  {t['date'] or '-'}  {t['publisher'] or '-'}  {t['role']:8} {t['source']}")
-    return "\n".join(out) + "\n"
-
-
-@click.command("trace")
-@click.argument("claim")
-@_db_option
-@_format_option(("text", "json"))
-def trace_cmd(claim: str, db: str, fmt: str) -> None:
-    """Provenance of a claim (its id, or words from it): origin, relays, backers, disputers."""
-    try:
-        with _reading(db) as store:
-            ensure_linked(store)
-            record = find_claim(store, claim)
-    except NewstraceError as exc:
-        _fail(exc)
-        return
-    if record is None:
-        error(f"no claim matches {claim!r} in {db}")
-        sys.exit(1)
-    if fmt == "json":
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
-    else:
-        click.echo(_trace_text(record))
