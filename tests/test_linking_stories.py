@@ -149,3 +149,20 @@ def test_polnear_dev_stories_forward_and_reversed() -> None:
     # not only the partition: the similarities themselves, bit for bit (25 of 56 edges differed)
     inputs = [d for _, d in docs]
     assert similarity_edges(features(inputs)) == _reversed_edges(inputs)
+
+
+@pytest.mark.skipif(not CLAIMS_DEV.exists(), reason="needs ../shared/data/claims-dev")
+def test_eval_stories_command(tmp_path: Path) -> None:
+    import json
+
+    from click.testing import CliRunner
+
+    from newstrace.cli import cli
+
+    res = CliRunner().invoke(cli, ["eval", "stories", str(CLAIMS_DEV), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert (out["articles"], out["events"], out["gold_pairs"]) == (25, 5, 50)
+    assert out["f1"] >= 0.95
+    bad = CliRunner().invoke(cli, ["eval", "stories", str(tmp_path)])
+    assert bad.exit_code != 0 and "articles.jsonl" in bad.output
