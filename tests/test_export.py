@@ -65,6 +65,7 @@ def test_parquet_opens_in_duckdb_with_the_documented_columns(out: Path) -> None:
         JOIN '{p}/articles.parquet' a ON a.seq = m.article_seq
         WHERE c.text ILIKE '%offered rewards%'
         GROUP BY ALL
+        ORDER BY 4 DESC, 2 DESC
         """
     ).fetchall()
     assert rows, "the bounty claim is exported with its members"

@@ -55,7 +55,7 @@ def test_stories_jsonl_marks_the_copy(db: Path) -> None:
     res = CliRunner().invoke(cli, ["stories", "--db", str(db), "--format", "jsonl"])
     assert res.exit_code == 0, res.output
     (story,) = [json.loads(line) for line in res.stdout.splitlines()]
-    assert set(story) == {"story", "title", "articles", "claims"}
+    assert set(story) == {"story", "title", "outlets", "start", "end", "articles", "claims"}
     arts = story["articles"]
     assert [a["id"] for a in arts if a["copy_of"]] == [a["path"] for a in arts if a["copy_of"]]
     original = next(a for a in arts if not a["copy_of"])
@@ -107,7 +107,7 @@ def test_trace_seed_claim_picture(db: Path) -> None:
 def test_trace_unknown_claim_fails(db: Path) -> None:
     res = CliRunner().invoke(cli, ["trace", "zebra migration patterns", "--db", str(db)])
     assert res.exit_code == 1
-    assert "no claim matches" in res.stderr
+    assert "no claim in" in res.stderr and "zebra migration patterns" in res.stderr
 
 
 def test_reading_a_missing_database_is_an_error(tmp_path: Path) -> None:
