@@ -529,7 +529,7 @@ def normalize_published(value: str | None) -> str | None:
     m = _RFC2822.search(s)
     if m:
         try:
-            dt = parsedate_to_datetime(s[max(0, m.start() - 5) :].strip(" ,"))
+            dt = parsedate_to_datetime(m.group(0))
         except (TypeError, ValueError, IndexError):
             dt = None
         if dt is not None and 1900 <= dt.year <= 2100:
