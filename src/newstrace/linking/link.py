@@ -63,7 +63,9 @@ def link_store(store: Store) -> LinkSummary:
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _link(store)
+        # PostgreSQL: one linker at a time, over one snapshot (store.pg); SQLite: nothing.
+        with store.linking():
+            return _link(store)
     finally:
         if enabled:
             gc.enable()

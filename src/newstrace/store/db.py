@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -22,6 +23,8 @@ from newstrace.store.identity import key_for
 from newstrace.store.schema import SCHEMA_VERSION, migrate
 
 DEFAULT_DB = "newstrace.db"
+# ``--db`` values that name a PostgreSQL database (``store.pg``) rather than a SQLite file.
+SCHEMES = ("postgresql://", "postgres://")
 # Width of the claim centroids (all-MiniLM-L6-v2 sentence embeddings).
 VECTOR_DIM = 384
 # (claim id, story, text, record, [(article_seq, attribution idx)], statement vectors or None)
@@ -36,6 +39,11 @@ def article_key(article: Article | AnalyzedArticle) -> str:
     key = key_for(art.id, art.meta.url, art.text)
     assert key is not None  # the text is given
     return key
+
+
+def is_url(db: object) -> bool:
+    """True when ``db`` names a PostgreSQL database (``postgresql://…``), not a SQLite file."""
+    return isinstance(db, str) and db.startswith(SCHEMES)
 
 
 def display_id(article: Article | AnalyzedArticle) -> str:
@@ -266,6 +274,12 @@ class Store:
     def _tx(self) -> _Transaction:
         return _Transaction(self)
 
+    def linking(self) -> AbstractContextManager[None]:
+        """Held around a whole linking (``link_store``). On SQLite nothing: one process links
+        a file at a time, and each table is replaced in one transaction. PostgreSQL
+        (``store.pg``) serializes linkers and gives each one snapshot."""
+        return nullcontext()
+
     # -- reading ---------------------------------------------------------------------------
     def count(self) -> int:
         return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
@@ -338,7 +352,8 @@ class _Transaction:
 
 
 def open_store(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> Store:
-    """Open (creating and migrating as needed) the SQLite store at ``path``.
+    """Open (creating and migrating as needed) the SQLite store at ``path``, or the PostgreSQL
+    store at a ``postgresql://user:pass@host/dbname`` URL (``store.pg``: same interface).
 
     ``readonly``: for commands that only read (``articles``, ``stories``, ``trace``, …). The file
     is opened with SQLite's ``mode=ro``: nothing is created, migrated or switched to WAL, and a
@@ -346,6 +361,10 @@ def open_store(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> Stor
     StoreError. A writable open also refuses another program's database rather than adding
     tables to it.
     """
+    if is_url(path):
+        from newstrace.store.pg import open_pg
+
+        return open_pg(str(path), readonly=readonly)
     spath = str(path)
     if readonly:
         return _open_readonly(spath)
