@@ -1,4 +1,5 @@
-"""The seed's claim picture, across articles: origin, backers, relays, disputers."""
+"""The seed's claim picture, across articles: origin, backers, relays, disputers (on SQLite and
+PostgreSQL: ``store_db``)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from newstrace.linking.query import find_claim, stories  # noqa: E402
 from newstrace.store import open_store  # noqa: E402
 
 
-def _bounty(db: Path, *arts: Any) -> dict[str, Any]:
+def _bounty(db: str, *arts: Any) -> dict[str, Any]:
     with open_store(db) as store:
         for a in arts:
             assert store.add(a)
@@ -27,8 +28,8 @@ def _bounty(db: Path, *arts: Any) -> dict[str, Any]:
     return claim
 
 
-def test_seed_bounty_claim_has_one_independent_source(tmp_path: Path) -> None:
-    claim = _bounty(tmp_path / "t.db", R.seed_analyzed())
+def test_seed_bounty_claim_has_one_independent_source(store_db: str) -> None:
+    claim = _bounty(store_db, R.seed_analyzed())
     assert claim["independent_sources"] == 1
     (backer,) = claim["independent_backers"]
     assert "anonymous officials" in backer["name"] and "New York Times" in backer["name"]
@@ -47,8 +48,8 @@ def test_seed_bounty_claim_has_one_independent_source(tmp_path: Path) -> None:
     assert all(r["of"] == "The New York Times" for r in claim["relays"])
 
 
-def test_confirmation_from_own_sources_raises_the_count(tmp_path: Path) -> None:
-    claim = _bounty(tmp_path / "t.db", R.seed_analyzed(), R.confirm_analyzed())
+def test_confirmation_from_own_sources_raises_the_count(store_db: str) -> None:
+    claim = _bounty(store_db, R.seed_analyzed(), R.confirm_analyzed())
     assert claim["independent_sources"] == 2
     names = [b["name"] for b in claim["independent_backers"]]
     assert any("via The Associated Press" in n for n in names)
@@ -56,15 +57,15 @@ def test_confirmation_from_own_sources_raises_the_count(tmp_path: Path) -> None:
     assert [t["date"] for t in claim["timeline"]] == sorted(t["date"] for t in claim["timeline"])
 
 
-def test_copy_of_the_afp_story_adds_no_backer(tmp_path: Path) -> None:
-    claim = _bounty(tmp_path / "t.db", R.seed_analyzed(), R.copy_analyzed())
+def test_copy_of_the_afp_story_adds_no_backer(store_db: str) -> None:
+    claim = _bounty(store_db, R.seed_analyzed(), R.copy_analyzed())
     assert claim["independent_sources"] == 1
     copies = [r for r in claim["relays"] if r["kind"] == "copy"]
     assert [(c["name"], c["copy_of"]) for c in copies] == [("France 24", str(R.SEED))]
 
 
-def test_hedges_are_kept_with_their_claim(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
+def test_hedges_are_kept_with_their_claim(store_db: str) -> None:
+    db = store_db
     _bounty(db, R.seed_analyzed())
     with open_store(db) as store:
         claim = find_claim(store, "Russian unit may be seeking revenge")
@@ -72,8 +73,8 @@ def test_hedges_are_kept_with_their_claim(tmp_path: Path) -> None:
     assert [h["hedge"] for h in claim["hedges"]] == ["may"]
 
 
-def test_stories_json_shape(tmp_path: Path) -> None:
-    db = tmp_path / "t.db"
+def test_stories_json_shape(store_db: str) -> None:
+    db = store_db
     _bounty(db, R.seed_analyzed(), R.confirm_analyzed(), R.copy_analyzed())
     with open_store(db) as store:
         recs = stories(store)
@@ -90,8 +91,8 @@ def test_stories_json_shape(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("query", ["unknown words nowhere", ""])
-def test_trace_without_match(tmp_path: Path, query: str) -> None:
-    db = tmp_path / "t.db"
+def test_trace_without_match(store_db: str, query: str) -> None:
+    db = store_db
     _bounty(db, R.seed_analyzed())
     with open_store(db) as store:
         assert find_claim(store, query) is None
@@ -103,7 +104,7 @@ def _with_extra(*extra: Any) -> Any:
     return seed
 
 
-def test_regression_an_unattributed_statement_is_not_an_independent_backer(tmp_path: Path):
+def test_regression_an_unattributed_statement_is_not_an_independent_backer(store_db: str):
     t = R.SEED.read_text(encoding="utf-8")
     reported = R.attr(t, "The New York Times", "reported", None, type="media")
     unattributed = type(reported)(
@@ -111,11 +112,11 @@ def test_regression_an_unattributed_statement_is_not_an_independent_backer(tmp_p
         cue=reported.cue,
         content=R.span(t, "a Russian unit offered rewards to Taliban-linked militants"),
     )
-    claim = _bounty(tmp_path / "t.db", _with_extra(unattributed))
+    claim = _bounty(store_db, _with_extra(unattributed))
     assert claim["independent_sources"] == 1
 
 
-def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(tmp_path: Path):
+def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(store_db: str):
     t = R.SEED.read_text(encoding="utf-8")
     quoted = R.attr(
         t,
@@ -126,5 +127,5 @@ def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(tmp_path: Path
         type="media",
         at="The newspaper quoted",
     )
-    claim = _bounty(tmp_path / "t.db", _with_extra(quoted))
+    claim = _bounty(store_db, _with_extra(quoted))
     assert {d["party"] for d in claim["disputers"]} == {"Russia", "Donald Trump"}

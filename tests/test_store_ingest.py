@@ -1,4 +1,7 @@
-"""The store and ``ingest``: idempotent reruns, interrupted runs, keys, schema version."""
+"""The store and ``ingest``: idempotent reruns, interrupted runs, keys, schema version.
+
+Tests taking ``store_db`` run on SQLite and on PostgreSQL (conftest.py; skipped without
+NEWSTRACE_TEST_PG)."""
 
 from __future__ import annotations
 
@@ -51,8 +54,8 @@ def reader(items: Sequence[Article | Failure]):  # type: ignore[no-untyped-def]
     return lambda _paths: iter(items)
 
 
-def test_rerun_stores_nothing_and_skips_before_analysis(tmp_path: Path) -> None:
-    db = tmp_path / "n.db"
+def test_rerun_stores_nothing_and_skips_before_analysis(store_db: str) -> None:
+    db = store_db
     first = FakeAnalyzer()
     s1 = ingest(["x"], db, lambda: first, reader=reader(articles()))
     assert (s1.stored, s1.skipped, s1.failed) == (len(PARAS), 0, 0)
@@ -65,8 +68,8 @@ def test_rerun_stores_nothing_and_skips_before_analysis(tmp_path: Path) -> None:
         assert store.count() == len(PARAS)
 
 
-def test_interrupted_ingest_keeps_finished_articles_and_resumes(tmp_path: Path) -> None:
-    db = tmp_path / "n.db"
+def test_interrupted_ingest_keeps_finished_articles_and_resumes(store_db: str) -> None:
+    db = store_db
     with pytest.raises(KeyboardInterrupt):
         ingest(["x"], db, lambda: FakeAnalyzer(crash_after=3), reader=reader(articles()))
     with open_store(db) as store:
@@ -91,21 +94,21 @@ def test_interrupted_ingest_keeps_finished_articles_and_resumes(tmp_path: Path) 
         assert store.state("links_stale") == "0"
 
 
-def test_failures_are_counted_and_the_rest_stored(tmp_path: Path) -> None:
+def test_failures_are_counted_and_the_rest_stored(store_db: str) -> None:
     items: list[Article | Failure] = [
         *articles()[:2],
         Failure("bad.html", "not valid UTF-8"),
         articles()[2],
     ]
-    s = ingest(["x"], tmp_path / "n.db", FakeAnalyzer, reader=reader(items))
+    s = ingest(["x"], store_db, FakeAnalyzer, reader=reader(items))
     assert (s.stored, s.skipped, s.failed) == (3, 0, 1)
     assert s.failures == [Failure("bad.html", "not valid UTF-8")]
 
 
-def test_duplicate_within_one_run_is_skipped(tmp_path: Path) -> None:
+def test_duplicate_within_one_run_is_skipped(store_db: str) -> None:
     arts = articles()[:2]
     twin = Article(path="twin.txt", text=arts[0].text, meta=ArticleMeta())
-    s = ingest(["x"], tmp_path / "n.db", FakeAnalyzer, reader=reader([*arts, twin]))
+    s = ingest(["x"], store_db, FakeAnalyzer, reader=reader([*arts, twin]))
     assert (s.stored, s.skipped) == (2, 1)
     assert s.skips == [("twin.txt", "same text as p0.txt, read earlier")]
 
@@ -127,9 +130,9 @@ def _wire(rid: str, published: str, publisher: str) -> Article:
     return Article(path="wire.jsonl", text=SEED_TEXT, id=rid, meta=meta)
 
 
-def test_same_text_under_another_id_is_stored_and_marked_a_copy(tmp_path: Path) -> None:
+def test_same_text_under_another_id_is_stored_and_marked_a_copy(store_db: str) -> None:
     # Issue 7: three republished copies of one text vanished at ingest ("6 skipped", unnamed).
-    db = tmp_path / "n.db"
+    db = store_db
     items = [
         _wire("yahoo-1", "2020-06-27T16:40:00Z", "Yahoo News"),
         _wire("afp-1", "2020-06-27T09:05:00-04:00", "AFP"),  # 13:05 UTC
@@ -175,9 +178,9 @@ def test_store_keyed_by_url_first_is_rekeyed(tmp_path: Path) -> None:
     assert (s.stored, s.skipped) == (0, 2)
 
 
-def test_round_trip_and_flattened_attributions(tmp_path: Path) -> None:
+def test_round_trip_and_flattened_attributions(store_db: str) -> None:
     seed = R.seed_analyzed()
-    with open_store(tmp_path / "n.db") as store:
+    with open_store(store_db) as store:
         assert store.add(seed) is True
         assert store.add(seed) is False
         back = store.get(R.SEED_URL)
