@@ -93,7 +93,7 @@ def _client(workers: int | None, scheduler: str | None, timeout: float) -> tuple
         n_workers=n,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        dashboard_address=":0",  # any free port: never clash with another cluster's 8787
         silence_logs=logging.ERROR,
     )
     return Client(cluster), cluster

@@ -1,0 +1,238 @@
+"""Issue 10, acceptance 3: articles per second through analysis + store + linking, with 1 and 2
+workers, in one run; the articles per day this machine sustains; a cluster of 8 such machines.
+
+For each profile (``fast``: CRF tagger; ``default``: the transformer tagger, when its model is
+installed) the same N PolNeAR train texts are analysed and stored into a fresh store by
+``orchestrate.run_batch`` (what ``ingest`` runs), three ways:
+  in-process: the ``Analyzer`` in this process (``ingest``);
+  1 worker:   ``DaskAnalyzer(workers=1)`` (``ingest --workers 1``);
+  2 workers:  ``DaskAnalyzer(workers=2)`` (``ingest --workers 2``).
+Timed from the moment the analyser is ready (models loaded, Dask workers warm): start-up is
+printed apart, paid once per process. Dask workers run single-threaded BLAS, the in-process
+analyser may use both cores for its matrix work: 2 workers against 1 worker is the scaling.
+CPU seconds per article (this process and its workers) say what an idle machine would do,
+as cores / (CPU s per article), when other work shares the cores.
+
+Linking depends on the records only, not on where they were analysed, so it is timed once:
+the analysed records are written as ``analyze --format jsonl`` writes them and ingested as
+records (store, no parsing), then the store is linked. That is also the writer's ceiling: what
+one store takes from many analysing machines. Articles/s of a setup = N / (its analysis +
+store time + the linking time). The 8-machine projection is 8 x the 2-worker analysis rate,
+capped by that ceiling.
+
+    python benchmarks/throughput.py [--n 120] [--profiles fast,default] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_DIR = ROOT.parent / "shared" / "data" / "polnear" / "train" / "text"
+DAY = 86_400
+MACHINES = 8
+
+
+def _cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+def _options(profile: str) -> dict[str, Any]:
+    from newstrace import settings
+
+    opts: dict[str, Any] = {"batch_size": int(settings.BATCH_SIZE.value())}
+    if hasattr(settings, "PROFILE"):
+        opts["profile"] = profile
+    elif profile != "fast":
+        raise RuntimeError("this newstrace has no analysis profiles")
+    return opts
+
+
+def _ingest(paths: list[str], db: Path, workers: int, profile: str) -> dict[str, Any]:
+    """Analyse and store ``paths`` into ``db`` (not linked) on ``workers`` Dask processes, or in
+    this process when 0."""
+    from newstrace.orchestrate import run_batch
+
+    opts = _options(profile)
+    marks: dict[str, Any] = {}
+    t0 = time.perf_counter()
+
+    def factory() -> Any:
+        if workers == 0:
+            from newstrace.analysis.pipeline import Analyzer
+
+            made: Any = Analyzer(**opts)
+        else:
+            from newstrace.orchestrate.cluster import DaskAnalyzer
+
+            made = DaskAnalyzer(opts, workers=workers)
+            marks["workers_cpu0"] = made.cpu_seconds()
+            real_close = made.close
+
+            def close() -> None:  # read the workers' CPU time before the cluster goes
+                marks["workers_cpu1"] = made.cpu_seconds()
+                real_close()
+
+            made.close = close
+        marks["ready"] = time.perf_counter()
+        marks["cpu0"] = _cpu()
+        return made
+
+    summary = run_batch(paths, db, factory, link=False)
+    work = time.perf_counter() - marks["ready"]
+    if summary.failed:
+        raise RuntimeError(f"{summary.failed} inputs failed: {summary.failures[:3]}")
+    cpu = _cpu() - marks["cpu0"] + marks.get("workers_cpu1", 0) - marks.get("workers_cpu0", 0)
+    n = summary.stored
+    return {
+        "setup": "in-process" if workers == 0 else f"{workers} worker{'s' * (workers > 1)}",
+        "workers": workers,
+        "articles": n,
+        "startup_s": round(marks["ready"] - t0, 2),
+        "analyse_store_s": round(work, 2),
+        "analyse_store_per_s": round(n / work, 2),
+        "cpu_s_per_article": round(cpu / n, 3),
+    }
+
+
+def _link(db: Path) -> tuple[float, float]:
+    """Link the store (what ``run_batch`` does last): wall and CPU seconds."""
+    from newstrace.linking.link import link_store
+    from newstrace.store import open_store
+
+    t0, c0 = time.perf_counter(), _cpu()
+    with open_store(db) as store:
+        link_store(store)
+    return time.perf_counter() - t0, _cpu() - c0
+
+
+def _records_ceiling(analysed_db: Path, tmp: Path, profile: str) -> dict[str, Any]:
+    """Store + link of already-analysed records (those of ``analysed_db``, written as
+    ``analyze --format jsonl`` writes them): the ceiling of one store's writer."""
+    from newstrace.orchestrate import run_batch
+    from newstrace.store import open_store
+
+    records = tmp / f"records-{profile}.jsonl"
+    with open_store(analysed_db, readonly=True) as store, open(records, "w") as fh:
+        for _row, rec in store.records():
+            fh.write(json.dumps(rec.to_json(), ensure_ascii=False) + "\n")
+    t0 = time.perf_counter()
+    db = tmp / f"records-{profile}.db"
+    summary = run_batch([str(records)], db, _no_parsing, link=False)
+    store_s = time.perf_counter() - t0
+    link_s, link_cpu = _link(db)
+    return {
+        "articles": summary.stored,
+        "store_s": round(store_s, 2),
+        "link_s": round(link_s, 2),
+        "link_cpu_s": round(link_cpu, 2),
+        "articles_per_s": round(summary.stored / (store_s + link_s), 2),
+    }
+
+
+def _no_parsing() -> Any:
+    raise AssertionError("records are stored without parsing")
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _profile(paths: list[str], tmp: Path, profile: str, cores: int) -> dict[str, Any]:
+    runs = [_ingest(paths, tmp / f"{profile}-{w}.db", w, profile) for w in (0, 1, 2)]
+    ceiling = _records_ceiling(tmp / f"{profile}-0.db", tmp, profile)
+    n, link_s = ceiling["articles"], ceiling["link_s"]
+    link_cpu = ceiling["link_cpu_s"] / max(n, 1)
+    for run in runs:
+        run["articles_per_s"] = round(run["articles"] / (run["analyse_store_s"] + link_s), 2)
+        # On an idle machine the analysis runs on min(processes, cores) cores at once, and the
+        # linking after it on one.
+        par = min(max(run["workers"], 1), cores)
+        run["idle_articles_per_s"] = round(1 / (run["cpu_s_per_article"] / par + link_cpu), 2)
+    _in, one, two = runs
+    # Analysis spreads over the machines; storing and linking stay with one writer.
+    spread = MACHINES * two["analyse_store_per_s"]
+    return {
+        "runs": runs,
+        "link": ceiling,
+        "analysis_speedup_2_vs_1": round(
+            two["analyse_store_per_s"] / one["analyse_store_per_s"], 2
+        ),
+        "speedup_2_vs_1": round(two["articles_per_s"] / one["articles_per_s"], 2),
+        "articles_per_day": round(two["articles_per_s"] * DAY),
+        "articles_per_day_idle": round(two["idle_articles_per_s"] * DAY),
+        "analysis_per_day": round(two["analyse_store_per_s"] * DAY),
+        f"cluster_{MACHINES}_articles_per_day": round(min(spread, ceiling["articles_per_s"]) * DAY),
+        f"cluster_{MACHINES}_analysis_per_day": round(spread * DAY),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--dir", type=Path, default=DEFAULT_DIR)
+    ap.add_argument("--n", type=int, default=120)
+    ap.add_argument("--profiles", default="fast,default", help="comma-separated")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    if not args.dir.is_dir():
+        sys.exit(f"no texts at {args.dir} (expects ../shared beside the repository)")
+    paths = [str(p) for p in sorted(args.dir.glob("*.txt"))[: args.n]]
+    cores = _cores()
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    result: dict[str, Any] = {"texts": len(paths), "cores": cores, "load": load, "profiles": {}}
+    with tempfile.TemporaryDirectory() as tmpdir:
+        for profile in [p for p in args.profiles.split(",") if p]:
+            try:
+                result["profiles"][profile] = _profile(paths, Path(tmpdir), profile, cores)
+            except Exception as err:  # noqa: BLE001 - a profile whose model is not installed
+                result["profiles"][profile] = {"unavailable": f"{type(err).__name__}: {err}"}
+    if args.json:
+        print(json.dumps(result))
+        return
+    print(
+        f"{result['texts']} PolNeAR train texts, {cores} cores (load average {load:.1f} at the "
+        "start); analysis + store + link"
+    )
+    for profile, r in result["profiles"].items():
+        if "unavailable" in r:
+            print(f"profile {profile}: not measured ({r['unavailable']})")
+            continue
+        link = r["link"]
+        for run in r["runs"]:
+            print(
+                f"profile {profile}, {run['setup']}: {run['articles_per_s']:.2f} articles/s "
+                f"(analyse + store {run['analyse_store_per_s']:.2f}/s, "
+                f"{run['cpu_s_per_article']:.3f} CPU s/article; start-up {run['startup_s']:.1f} s;"
+                f" idle machine {run['idle_articles_per_s']:.2f}/s)"
+            )
+        print(
+            f"  link {link['articles']} articles: {link['link_s']:.1f} s; store + link of "
+            f"analysed records: {link['articles_per_s']:.2f} articles/s"
+        )
+        print(
+            f"  2 vs 1 worker: analysis + store {r['analysis_speedup_2_vs_1']:.2f}x, with linking "
+            f"{r['speedup_2_vs_1']:.2f}x (target >= 1.6)"
+        )
+        print(
+            f"  this machine, 2 workers: {r['articles_per_day']:,} articles/day "
+            f"({r['articles_per_day_idle']:,} idle; analysis + store alone "
+            f"{r['analysis_per_day']:,})"
+        )
+        print(
+            f"  {MACHINES} machines: {r[f'cluster_{MACHINES}_articles_per_day']:,} articles/day "
+            f"(their analysis alone: {r[f'cluster_{MACHINES}_analysis_per_day']:,}; one writer "
+            "stores and links)"
+        )
+
+
+if __name__ == "__main__":
+    main()
