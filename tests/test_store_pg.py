@@ -110,6 +110,13 @@ def test_no_server_is_one_store_error_naming_the_fix() -> None:
     assert res.stderr.startswith("newstrace: error: postgresql://nt:***@127.0.0.1:1/news")
 
 
+def test_serve_says_it_reads_sqlite_only() -> None:
+    pytest.importorskip("fastapi", reason="the [web] extra is not installed")
+    res = CliRunner().invoke(cli, ["serve", "--db", "postgresql://nt:s3cret@127.0.0.1:1/news"])
+    assert res.exit_code == StoreError.exit_code
+    assert "serve reads SQLite stores only" in res.stderr and "s3cret" not in res.stderr
+
+
 # -- schema and migrations ----------------------------------------------------------------------
 def _version(url: str) -> int:
     with open_store(url) as store:

@@ -49,7 +49,10 @@ SPACY_MODEL = Setting(
     "spaCy pipeline to parse with (any name spacy.load accepts, e.g. en_core_web_sm)",
 )
 DB = Setting(
-    "db", "newstrace.db", "SQLite database file used by ingest / articles / stories / trace"
+    "db",
+    "newstrace.db",
+    "SQLite database file, or a postgresql://user:pass@host/dbname URL (a shared store), used "
+    "by ingest / articles / stories / trace / export",
 )
 MAX_BYTES = Setting(
     "max_bytes",

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from newstrace.errors import StoreError
 from newstrace.store import Store
+from newstrace.store.db import is_url
+from newstrace.store.pg import redact
 from newstrace.store.schema import SCHEMA_VERSION, migrate
 
 
@@ -25,6 +27,14 @@ class QueryTimeout(Exception):
 def prepare(path: str) -> None:
     """Check that ``path`` is a newstrace store and bring its schema up to date (the only write
     ``serve`` ever makes, once, before it serves anything). Raises StoreError."""
+    if is_url(path):
+        # The pages' search is SQLite FTS5 and their reads SQLite read-only connections.
+        raise StoreError(
+            f"{redact(path)}: newstrace serve reads SQLite stores only",
+            hint="ingest the same inputs (or their `analyze --format jsonl` records) into a "
+            "--db FILE and serve that; articles, stories, claims, trace and export read "
+            "PostgreSQL",
+        )
     p = Path(path)
     if not p.is_file():
         raise StoreError(
