@@ -23,6 +23,7 @@ and gives the same rows on both. What differs, and why:
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -40,6 +41,8 @@ from newstrace.store.schema import SCHEMA_VERSION
 
 # pg_advisory_lock key that serializes linking ('nt' 'ln'); migrations use another.
 LINK_LOCK = 0x6E74_6C6E
+# Names of server-side cursors (unique per process: two streams may be open at once).
+_CURSORS = itertools.count(1)
 
 
 def redact(url: str) -> str:
@@ -265,7 +268,7 @@ class PgStore(Store):
         import psycopg
 
         conn = self.conn
-        name = f"records_{id(self):x}"
+        name = f"records_{next(_CURSORS)}"
         # Outside a transaction the cursor must outlive the statement's implicit one.
         cur = conn.raw.cursor(name, withhold=not conn.in_transaction)
         try:
