@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
+from markupsafe import Markup, escape
+
 WIDTH = 960
 NODE_W = 250
 NODE_H = 34
@@ -174,3 +176,77 @@ def timeline_layout(items: list[dict[str, Any]]) -> dict[str, Any]:
 def _label(t: float) -> str:
     d = datetime.fromtimestamp(t, tz=UTC)
     return d.strftime("%Y-%m-%d %H:%M") if (d.hour or d.minute) else d.strftime("%Y-%m-%d")
+
+
+_KINDS = ("cites", "relays", "copies", "disputes")
+
+
+def graph_svg(g: dict[str, Any], labelledby: str = "graph-h") -> Markup:
+    """The graph layout as SVG markup (built here rather than in a template loop: a story
+    graph has up to a few hundred shapes). Every label is escaped."""
+    out = [
+        f'<svg class="graph" id="graph" viewBox="0 0 {g["width"]} {g["height"]}" '
+        f'width="{g["width"]}" height="{g["height"]}" aria-labelledby="{escape(labelledby)}">',
+        "<defs>",
+    ]
+    for k in _KINDS:
+        out.append(
+            f'<marker id="arrow-{k}" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
+            f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" '
+            f'class="head h-{k}"/></marker>'
+        )
+    out.append("</defs>")
+    for h in g["heads"]:
+        out.append(f'<text class="head-label" x="{h["x"]}" y="20">{escape(h["text"])}</text>')
+    for e in g["edges"]:
+        kind = e["kind"] if e["kind"] in _KINDS else "cites"
+        title = f"{e['from'].split(':', 1)[1]} {kind} {e['to'].split(':', 1)[1]}"
+        if e.get("count", 1) > 1:
+            title += f" ({e['count']}×)"
+        out.append(
+            f'<path class="edge e-{kind}" d="{e["d"]}" marker-end="url(#arrow-{kind})">'
+            f"<title>{escape(title)}</title></path>"
+        )
+    for n in g["nodes"]:
+        anon = " anon" if n.get("anonymous") else ""
+        mark = "⚠ " if n.get("anonymous") else ""
+        out.append(
+            f'<a href="{escape(n["href"])}" class="node n-{n["kind"]}{anon}" '
+            f'aria-label="{escape(n["kind"])}: {escape(n["title"])}" data-node="{escape(n["id"])}">'
+            f"<title>{escape(n['title'])}</title>"
+            f'<rect x="{n["x"]}" y="{n["y"]}" width="{n["w"]}" height="{n["h"]}" rx="6"/>'
+            f'<text class="label" x="{n["x"] + 8}" y="{n["y"] + 14}">'
+            f"{mark}{escape(n['text'])}</text>"
+            f'<text class="sub" x="{n["x"] + 8}" y="{n["y"] + 28}">{escape(n["sub"])}</text></a>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
+
+
+def timeline_svg(t: dict[str, Any]) -> Markup:
+    """The timeline layout as SVG markup (decorative: the list under it says the same)."""
+    if not t["dots"]:
+        return Markup("")
+    out = [
+        f'<svg class="timeline" viewBox="0 0 {t["width"]} {t["height"]}" width="{t["width"]}" '
+        f'height="{t["height"]}" aria-hidden="true" focusable="false">'
+    ]
+    for lane in t["lanes"]:
+        out.append(
+            f'<text class="lane" x="10" y="{lane["y"] + 4}">{escape(lane["text"])}</text>'
+            f'<line class="lane-line" x1="{t["left"]}" x2="{t["right"]}" y1="{lane["y"]}" '
+            f'y2="{lane["y"]}"/>'
+        )
+    for tick in t["ticks"]:
+        out.append(
+            f'<text class="tick" x="{tick["x"]}" y="{t["height"] - 6}">'
+            f"{escape(tick['text'])}</text>"
+        )
+    for p in t["dots"]:
+        copy = " copy" if p["is_copy"] else ""
+        out.append(
+            f'<a href="{escape(p["href"])}" tabindex="-1"><circle class="dot{copy}" cx="{p["x"]}" '
+            f'cy="{p["y"]}" r="7"><title>{escape(p["title"])}</title></circle></a>'
+        )
+    out.append("</svg>")
+    return Markup("".join(out))
