@@ -588,19 +588,20 @@ class Story:
     title: str | None
     articles: list[StoryArticle]
     claims: list[dict[str, Any]]
+    start: str | None = None  # earliest and latest ``published`` (compared as instants)
+    end: str | None = None
 
     @property
     def outlets(self) -> list[str]:
         return sorted({a.publisher for a in self.articles if a.publisher})
 
     def to_json(self) -> dict[str, Any]:
-        dates = [a.published for a in self.articles if a.published]
         return {
             "story": self.story,
             "title": self.title,
             "outlets": self.outlets,
-            "start": min(dates) if dates else None,
-            "end": max(dates) if dates else None,
+            "start": self.start,
+            "end": self.end,
             "articles": [a.to_json() for a in self.articles],
             "claims": list(self.claims),
         }

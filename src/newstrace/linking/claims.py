@@ -33,7 +33,7 @@ from newstrace.linking.text import STOPWORDS, content_words
 # The average-linkage cut, tuned on claims-dev (benchmarks: `newstrace eval claims`): the
 # same proposition in two outlets' wordings scores 0.55-0.85, two statements of one story
 # about different things 0.25-0.5.
-CLAIM_MIN = 0.5
+CLAIM_MIN = 0.56
 UNATTRIBUTED_MIN = 0.66
 DISPUTE_MIN = 0.5
 CROSS_STORY_MIN = 0.75
@@ -50,6 +50,13 @@ SAME_ARTICLE_PENALTY = 0.15
 # misses: rare names and terms the outlets copy from one another ("pre-preliminary stages").
 LEXICAL_WEIGHT = 0.4
 ONE_PER_ARTICLE = True
+# Overlapping statements of one article (a quote and the fragment of it a nested cue
+# governs) say one thing: the unit is as close to another as its closest member.
+UNIT_MAX = False
+# Linkage between two clusters: this share of their average similarity, the rest their closest
+# pair. Pure average linkage (1.0) lets one odd member keep two wordings of a claim apart;
+# pure single link (0.0) chains unrelated statements.
+AVERAGE_WEIGHT = 0.5
 UNATTRIBUTED_IN_CLUSTERING = True
 UNATTRIBUTED_PENALTY = 0.2
 MIN_UNATTRIBUTED_ARTICLES = 2
@@ -158,6 +165,7 @@ def average_linkage(
     owns_part = np.zeros((n, int(part_ids.max()) + 1), dtype=bool)
     owns_part[np.arange(n), part_ids] = True
     total = sim.astype(np.float64).copy()
+    best = sim.astype(np.float64).copy()
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
     parent = np.arange(n)
@@ -169,7 +177,7 @@ def average_linkage(
         if not ONE_PER_ARTICLE:
             conflict[:] = False
             np.fill_diagonal(conflict, True)
-        avg = total / np.outer(size, size)
+        avg = AVERAGE_WEIGHT * total / np.outer(size, size) + (1 - AVERAGE_WEIGHT) * best
         avg[conflict | ~alive[:, None] | ~alive[None, :]] = -np.inf
         flat = int(np.argmax(avg))
         a, b = divmod(flat, n)
@@ -178,6 +186,8 @@ def average_linkage(
         a, b = min(a, b), max(a, b)
         total[a, :] += total[b, :]
         total[:, a] += total[:, b]
+        best[a, :] = np.maximum(best[a, :], best[b, :])
+        best[:, a] = np.maximum(best[:, a], best[:, b])
         size[a] += size[b]
         owns[a] |= owns[b]
         owns_part[a] |= owns_part[b]
@@ -215,7 +225,10 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
         rows = [core[k] for k in ku]
         for v in range(u, len(units)):
             cols = [core[k] for k in units[v]]
-            unit_sim[u, v] = unit_sim[v, u] = float(sim[np.ix_(rows, cols)].mean())
+            block = sim[np.ix_(rows, cols)]
+            unit_sim[u, v] = unit_sim[v, u] = float(
+                block.max() if UNIT_MAX and u != v else block.mean()
+            )
     # The one-per-article rule is per attribution: sentences of one quoted paragraph may
     # state one proposition together.
     unit_articles = [statements[core[ks[0]]].article for ks in units]

@@ -24,7 +24,7 @@ from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, p
 from newstrace.linking.statements import Statement, is_dispute, statements
 from newstrace.linking.stories import StoryInput, cluster_features, features
 from newstrace.linking.syndication import CopyInput, resolve_copies, signatures
-from newstrace.linking.text import content_words
+from newstrace.linking.text import content_words, sort_key
 from newstrace.model import AnalyzedArticle, Claim
 from newstrace.store import Store, StoredArticle
 from newstrace.store.db import ClaimRow
@@ -102,7 +102,12 @@ def _link(store: Store) -> LinkSummary:
     # 1. copies
     sigs = signatures(first_pass())
     n = len(infos)
-    copies = resolve_copies(sigs, [i.published for i in infos], [i.agencies for i in infos])
+    copies = resolve_copies(
+        sigs,
+        [i.published for i in infos],
+        [i.agencies for i in infos],
+        [i.publisher for i in infos],
+    )
     del sigs
     for i, c in enumerate(copies):
         if c is not None:
@@ -145,10 +150,10 @@ _POINTS_BACK = re.compile(
 )
 
 
-def _when(infos: list[ArticleInfo], st: Statement) -> tuple[str, int, int]:
+def _when(infos: list[ArticleInfo], st: Statement) -> tuple[tuple[float, int], int, int]:
     """The order of a claim's members in its record (provenance sorts them the same way)."""
     art = infos[st.article]
-    return (art.published or "9999", art.seq, st.content.start)
+    return (sort_key(art.published), art.seq, st.content.start)
 
 
 def _vectors(store: Store, embed: Any, texts: list[str]) -> np.ndarray:

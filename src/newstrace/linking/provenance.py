@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from newstrace.linking.statements import DISPUTE_STANCES, Statement, is_dispute, is_reference
+from newstrace.linking.text import sort_key
 from newstrace.model import Attribution
 
 # Source names that stand for an unnamed group of people rather than someone on record.
@@ -78,12 +79,6 @@ _PSEUDO = re.compile(
 )
 STATED_BONUS = 3.0
 _PERSON_TITLES = re.compile(r"^(mr|mrs|ms|dr|president|sen|rep|gov|gen)\.?\s+", re.I)
-
-
-def instant_key(published: str | None) -> str:
-    """Sort key of a publication time: ISO 8601 dates and date-times sort as text; unknown
-    times sort last."""
-    return published or "9999"
 
 
 def norm(name: str) -> str:
@@ -277,7 +272,7 @@ def provenance(
 
     def when(st: Statement) -> tuple[Any, int, int]:
         art = articles[st.article]
-        return (instant_key(art.published), art.seq, st.content.start)
+        return (sort_key(art.published), art.seq, st.content.start)
 
     ordered = sorted(members, key=when)
     backers: dict[tuple[str, str], dict[str, Any]] = {}

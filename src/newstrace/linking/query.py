@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from newstrace.linking.link import link_store
-from newstrace.linking.text import content_words
+from newstrace.linking.text import content_words, sort_key
 from newstrace.model import Story, StoryArticle
 from newstrace.store import Store, StoredArticle
 
@@ -46,7 +46,8 @@ def stories(store: Store) -> list[dict[str, Any]]:
             claims[c["story"]].append(summary(c))
     out = []
     for story, members in groups.items():
-        members.sort(key=lambda r: (r.published or "9999", r.seq))
+        members.sort(key=lambda r: (sort_key(r.published), r.seq))
+        dated = [m.published for m in members if m.published]
         originals = [m for m in members if m.copy_of is None] or members
         record = Story(
             story=story,
@@ -63,6 +64,8 @@ def stories(store: Store) -> list[dict[str, Any]]:
                 for m in members
             ],
             claims=sorted(claims.get(story, []), key=_rank),
+            start=dated[0] if dated else None,
+            end=max(dated, key=sort_key) if dated else None,
         )
         out.append(record.to_json())
     return out
