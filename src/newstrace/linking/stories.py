@@ -53,14 +53,15 @@ LEDE_WEIGHT = 2
 EDGE_MIN = 0.08
 MAX_NEIGHBOURS = 50
 # Blend, decay and cut, tuned on basil-dev and claims-dev together (benchmarks/basil.py,
-# benchmarks/stories.py, ``newstrace eval stories``): similarity loses DAY_DECAY per day apart.
-# Events of one topic a few days apart must stay apart (claims-dev events 0 and 2, North Korea,
-# three days apart: their average similarity was 0.126 at the old 0.03, against a 0.13 cut), and similarities grow
-# with the size of the store (a larger IDF base weighs topic words more): with claims-dev alone
-# and with 25, 75 or 150 unrelated articles added, claims-dev is 1.0 at every cut in
-# [0.11, 0.14] with 0.14 per day, only in [0.13, 0.14] with 0.12, never with 0.08 for all sizes.
-# The price: BASIL's one triplet spread over four days (Dec 9 / 10 / 13) splits, dev pairwise F1
-# 0.993 for cuts 0.10-0.13 (1.0 before). THRESHOLD is the middle of the claims-dev plateau.
+# benchmarks/stories.py, ``newstrace eval stories``): similarity loses DAY_DECAY per day
+# apart. Events of one topic a few days apart must stay apart (claims-dev events 0 and 2,
+# North Korea, three days apart: their average similarity was 0.126 at the old 0.03, against
+# a 0.13 cut), and similarities grow with the size of the store (a larger IDF base weighs
+# topic words more): with claims-dev alone and with 25, 75 or 150 unrelated articles added,
+# claims-dev is 1.0 at every cut in [0.11, 0.14] with 0.14 per day, only in [0.13, 0.14] with
+# 0.12, never with 0.08 for all sizes. The price: BASIL's one triplet spread over four days
+# (Dec 9 / 10 / 13) splits, dev pairwise F1 0.993 for cuts 0.10-0.13 (1.0 before).
+# THRESHOLD is the middle of the claims-dev plateau.
 NAME_WEIGHT = 0.2
 DAY_DECAY = 0.14
 THRESHOLD = 0.12
