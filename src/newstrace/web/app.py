@@ -256,8 +256,8 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
     # -- JSON API --------------------------------------------------------------------------
     # Handlers are ``async`` and call the views directly: a page costs a few milliseconds of
     # CPU and SQLite reads, so requests queue in order on the event loop instead of forty
-    # threads contending for the GIL (p95 under 20 concurrent clients fell by a third).
-    # SQLite's progress handler still cuts any query at the time limit.
+    # threads contending for the GIL. SQLite's progress handler still cuts any query at the
+    # time limit.
     @app.get("/api/overview", responses=ERRORS, tags=["api"])
     async def api_overview(request: Request) -> Response:
         """Counts of articles, stories and claims; the outlets to filter by."""
