@@ -23,6 +23,8 @@ ARTICLES_WEIGHT = 0.04
 MIN_SCORE = 0.35
 # The query's words found verbatim in a member ("NO COLLUSION"): it is that claim.
 VERBATIM_BONUS = 0.3
+# A query naming who said it ("Kudlow said …") prefers the claim that speaker is behind.
+SPEAKER_BONUS = 0.05
 # Claims rescored by their best statement.
 POOL = 40
 
@@ -93,6 +95,30 @@ def claims(store: Store, story: str | None = None) -> list[dict[str, Any]]:
     return sorted(records, key=lambda c: _rank(summary(c)))
 
 
+_NAME = re.compile(r"\b[A-Z][\w'’.-]*[a-z]\w*")
+_NOT_NAMES = frozenset({"The", "A", "An", "He", "She", "It", "They", "We", "In", "On", "Mr", "Mrs"})
+
+
+def _names(text: str) -> set[str]:
+    """Capitalised words of a query or a source's name, lower-cased ("Trump", "Kudlow")."""
+    return {
+        m.group(0).lower().rstrip(".'’s")
+        for m in _NAME.finditer(text)
+        if m.group(0).rstrip(".") not in _NOT_NAMES
+    }
+
+
+def _speakers(record: dict[str, Any]) -> set[str]:
+    """Names of who the claim is attributed to (origin, backers, member sources)."""
+    out = _names((record.get("origin") or {}).get("source") or "")
+    for b in record.get("independent_backers") or []:
+        out |= _names(b.get("name") or "")
+    for m in record.get("attributions") or []:
+        if isinstance(m, dict) and m.get("source") and m.get("role") != "dispute":
+            out |= _names(m["source"].get("resolved") or "")
+    return out
+
+
 def _verbatim(query: str, record: dict[str, Any]) -> bool:
     q = re.sub(r"\W+", " ", query).strip().lower()
     if len(q) < 8:
@@ -123,6 +149,7 @@ def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
     if not ids:
         return None
     q = embedder().encode([query])[0]
+    asked = _names(query)
     cos = vecs @ q
     # Rescore the closest few dozen by their best-matching statement: a centroid blurs a
     # claim's wordings, and the query is usually one of them.
@@ -138,6 +165,8 @@ def trace(store: Store, query: str, top: int = 5) -> dict[str, Any] | None:
         score = closest + ARTICLES_WEIGHT * math.log2(max(n, 1))
         if _verbatim(query, record):
             score += VERBATIM_BONUS
+        if asked & _speakers(record):
+            score += SPEAKER_BONUS
         scored.append((score, record))
     scored.sort(key=lambda x: -x[0])
     if not scored or scored[0][0] < MIN_SCORE:
