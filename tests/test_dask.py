@@ -76,6 +76,19 @@ def test_ingest_on_the_cluster_stores_what_one_process_stores(cluster: Any, tmp_
     assert rows(tmp_path / "two.db") == rows(tmp_path / "one.db")
 
 
+@pytest.mark.slow
+def test_an_existing_cluster_by_its_scheduler_address(cluster: Any) -> None:
+    from newstrace.analysis.pipeline import Analyzer
+
+    arts = _articles()[:3]
+    address = cluster.cluster.scheduler_address  # what `dask scheduler` prints
+    with DaskAnalyzer(SETTINGS, scheduler=address) as remote:
+        assert remote.cluster is None and remote.workers == 2
+        got = [r.to_json() for r in remote.analyze(arts)]
+    assert got == [r.to_json() for r in Analyzer(**SETTINGS).analyze(arts)]
+    assert cluster.client.status == "running"  # closing a client leaves the cluster up
+
+
 def test_without_a_scheduler_it_says_so() -> None:
     from newstrace.errors import UsageError
 
