@@ -254,7 +254,7 @@ def test_claim_trace_links_each_entry_to_its_sentence(
     assert tuple(claim["origin"]["at"]) in members
     texts: dict[str, Any] = {}
     for entry in [*claim["disputers"], *claim["independent_backers"], *claim["timeline"]]:
-        article_id, index = entry["at"]
+        article_id, index = entry["at"][:2]
         if article_id not in texts:
             texts[article_id] = client.get(f"/api/article?id={_art(article_id)}").json()
         if index is None:
@@ -389,3 +389,27 @@ def test_serve_refuses_a_missing_store(tmp_path: Path) -> None:
     assert r.exit_code == 4
     assert "no such database" in r.output
     assert not (tmp_path / "none.db").exists()
+
+
+def test_a_claims_unattributed_sentence_is_marked_in_its_article(
+    client: TestClient, ids: dict[str, Any]
+) -> None:
+    a = client.get(f"/api/article?id={_art(ids['seed'])}&mark=182-333").json()
+    marked = [s for s in a["segments"] if "mark" in s["roles"]]
+    assert "".join(s["text"] for s in marked) == a["text"][182:333]
+    html = client.get(f"/article?id={_art(ids['seed'])}&mark=182-333").text
+    assert '<mark class="sentence" id="m"' in html
+    assert_envelope(
+        client.get(f"/api/article?id={_art(ids['seed'])}&mark=x"), 422, "invalid_request"
+    )
+    # entries that point at an outlet's own sentence carry its offsets, and the page links there
+    found = client.get("/api/search?kind=claims&q=Russian%20unit%20offered%20rewards").json()
+    claim = client.get(f"/api/claims/{found['results'][0]['claim']}").json()
+    for entry in [*claim["relays"], *claim["timeline"]]:
+        if entry["at"] and len(entry["at"]) == 4:
+            article_id, index, start, end = entry["at"]
+            assert index is None
+            text = client.get(f"/api/article?id={_art(article_id)}").json()["text"]
+            assert 0 <= start < end <= len(text)
+            page = client.get(f"/claims/{claim['claim']}").text
+            assert f"mark={start}-{end}#m" in page

@@ -313,9 +313,13 @@ def _attribution_rows(store: Store, seqs: list[int]) -> Iterable[tuple[Any, ...]
 
 
 # -- one article ------------------------------------------------------------------------------
-def article(store: Store, article_id: str) -> dict[str, Any] | None:
+def article(
+    store: Store, article_id: str, mark: tuple[int, int] | None = None
+) -> dict[str, Any] | None:
     """One article: metadata, relay chain, copies, its text cut into highlighted segments, and
-    each attribution with the claims it belongs to. ``article_id``: display id, else key."""
+    each attribution with the claims it belongs to. ``article_id``: display id, else key.
+    ``mark``: a (start, end) range of the text to mark as well (a claim's unattributed
+    sentence, which no attribution anchors)."""
     c = store.conn
     row = (
         c.execute(
@@ -377,7 +381,8 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
         "copies": copies,
         "chain": rec.get("chain") or [],
         "text": text,
-        "segments": segments(text, attributions),
+        "segments": segments(text, attributions, mark),
+        "mark": list(mark) if mark else None,
         "attributions": attributions,
         "claims": [{"claim": k, "text": v} for k, v in claims.items()],
     }
@@ -386,13 +391,18 @@ def article(store: Store, article_id: str) -> dict[str, Any] | None:
 _ROLES = ("source", "cue", "content")
 
 
-def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
-    """``text`` cut at every span boundary: each piece lists the roles (source, cue, content)
-    and the attributions covering it; ``anchors`` are the attributions that start there (the
-    first piece of their source, else of their cue, else of their content), so that a page can
-    give each attribution one focusable, linkable place in the text."""
+def segments(
+    text: str, attributions: Sequence[dict[str, Any]], mark: tuple[int, int] | None = None
+) -> list[dict[str, Any]]:
+    """``text`` cut at every span boundary: each piece lists the roles (source, cue, content,
+    and ``mark`` inside the ``mark`` range) and the attributions covering it; ``anchors`` are
+    the attributions that start there (the first piece of their source, else of their cue,
+    else of their content), so that a page can give each attribution one focusable, linkable
+    place in the text."""
     n = len(text)
     cover: list[tuple[int, int, str, int]] = []
+    if mark is not None and 0 <= mark[0] < mark[1] <= n:
+        cover.append((mark[0], mark[1], "mark", -1))
     for a in attributions:
         i = int(a["index"])
         for role in _ROLES:
@@ -424,8 +434,8 @@ def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str
             "start": s,
             "end": e,
             "text": text[s:e],
-            "roles": [r for r in _ROLES if r in roles[k]],
-            "attributions": sorted(owners[k]),
+            "roles": [r for r in (*_ROLES, "mark") if r in roles[k]],
+            "attributions": sorted(owners[k] - {-1}),
             "anchors": anchor_at.get(s, []),
         }
         for k, (s, e) in enumerate(zip(cuts, cuts[1:], strict=False))
@@ -436,8 +446,8 @@ def segments(text: str, attributions: Sequence[dict[str, Any]]) -> list[dict[str
 def claim(store: Store, claim_id: str) -> dict[str, Any] | None:
     """A claim's trace (the stored record) with, for each entry (origin, backers, relays,
     disputers, hedges, timeline), ``at``: the [article, attribution index] to open in its
-    article (index null: the article's own, unattributed sentence), and the article briefs the
-    page names them by."""
+    article, or [article, null, start, end] for the article's own, unattributed sentence; and
+    the article briefs the page names them by."""
     rec = store.claim_record(claim_id)
     if rec is None:
         return None
@@ -478,6 +488,15 @@ def claim(store: Store, claim_id: str) -> dict[str, Any] | None:
             ):
                 names[(r[0], idx)] = name
 
+    # The article's own sentences that carry the claim (schema 2 members with index null):
+    # linked as a marked range of the text.
+    own: dict[str, list[int]] = {}
+    if isinstance(rec.get("attributions"), list):
+        for m in rec["attributions"]:
+            content = m.get("content") or {}
+            if m.get("index") is None and "start" in content and m.get("article") not in own:
+                own[str(m.get("article"))] = [int(content["start"]), int(content["end"])]
+
     def at(article_id: str | None, *want: str | None, given: Any = None) -> list[Any] | None:
         if given:
             return [given[0][0], given[0][1]]
@@ -491,7 +510,10 @@ def claim(store: Store, claim_id: str) -> dict[str, Any] | None:
         for (a, i), name in names.items():
             if a == article_id and name in wanted:
                 return [a, i]
-        return [cand[0][0], cand[0][1]] if cand else [article_id, None]
+        found = [cand[0][0], cand[0][1]] if cand else [article_id, None]
+        if found[1] is None and article_id in own:
+            found += own[article_id]  # [article, None, start, end]
+        return found
 
     out = dict(rec)
     if out.get("origin"):

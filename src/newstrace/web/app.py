@@ -51,11 +51,19 @@ Limit = Annotated[int, Query(ge=1, le=100, description="page size")]
 Offset = Annotated[int, Query(ge=0, le=1_000_000, description="items to skip")]
 Day = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 Name = Annotated[str | None, Query(max_length=300)]
+Mark = Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$", description="START-END offsets")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorEnvelope, "description": "not found"},
     422: {"model": ErrorEnvelope, "description": "invalid parameter"},
     503: {"model": ErrorEnvelope, "description": "time limit or store unavailable"},
 }
+
+
+def _span(mark: str | None) -> tuple[int, int] | None:
+    if not mark:
+        return None
+    start, end = mark.split("-")
+    return int(start), int(end)
 
 
 class PageCache:
@@ -305,10 +313,13 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
         return api(request, views.story, story_id, limit=limit, offset=offset)
 
     @app.get("/api/article", responses=ERRORS, tags=["api"])
-    async def api_article(request: Request, id: Annotated[str, Query(max_length=2000)]) -> Response:
+    async def api_article(
+        request: Request, id: Annotated[str, Query(max_length=2000)], mark: Mark = None
+    ) -> Response:
         """An article by display id (input id, else path) or key: text, highlight segments,
-        attributions with their claims, relay chain, copies."""
-        return api(request, views.article, id, missing=f"no article {id!r}")
+        attributions with their claims, relay chain, copies. ``mark=START-END`` also marks
+        that range of the text (a claim's unattributed sentence)."""
+        return api(request, views.article, id, _span(mark), missing=f"no article {id!r}")
 
     @app.get("/api/claims/{claim_id}", responses=ERRORS, tags=["api"])
     async def api_claim(request: Request, claim_id: str) -> Response:
@@ -412,9 +423,11 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
 
     @app.get("/article", include_in_schema=False)
     async def article_page(
-        request: Request, id: Annotated[str, Query(max_length=2000)]
+        request: Request, id: Annotated[str, Query(max_length=2000)], mark: Mark = None
     ) -> Response:
-        return page(request, "article.html", views.article, id, missing=f"no article {id!r}")
+        return page(
+            request, "article.html", views.article, id, _span(mark), missing=f"no article {id!r}"
+        )
 
     @app.get("/claims/{claim_id}", include_in_schema=False)
     async def claim_page(request: Request, claim_id: str) -> Response:

@@ -31,8 +31,18 @@ def text_html(segments: list[dict[str, Any]], attributions: list[dict[str, Any]]
     ``<span class="hl r-ROLE…" data-a="i j">``; the piece where attribution ``i`` starts gets
     ``id="a{i}"``, ``tabindex="0"`` (keyboard focus shows its tip) and ``data-tip``."""
     out: list[str] = []
+    marked = False
     for s in segments:
         text = escape(s["text"])
+        if "mark" in s["roles"]:
+            # the marked sentence (a claim's unattributed statement): the first piece is #m
+            first = not marked
+            marked = True
+            s = {**s, "roles": [r for r in s["roles"] if r != "mark"]}
+            inner = text_html([s], attributions)
+            anchor = ' id="m" tabindex="-1"' if first else ""
+            out.append(f'<mark class="sentence"{anchor}>{inner}</mark>')
+            continue
         anchors = s["anchors"]
         for k in anchors[1:]:
             out.append(f'<span id="a{int(k)}" class="anchor"></span>')

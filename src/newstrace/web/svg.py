@@ -27,9 +27,14 @@ def _cut(s: str, n: int = LABEL_CHARS) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-def article_href(article_id: str, index: int | None = None) -> str:
+def article_href(article_id: str, index: int | None = None, *span: int) -> str:
+    """The article page, at attribution ``index``, or with ``span`` (start, end) marked."""
     href = "/article?id=" + quote(article_id, safe="")
-    return href + (f"#a{index}" if index is not None else "")
+    if index is not None:
+        return href + f"#a{index}"
+    if len(span) == 2:
+        return href + f"&mark={int(span[0])}-{int(span[1])}#m"
+    return href
 
 
 def source_href(name: str) -> str:
