@@ -220,17 +220,23 @@ def test_pg_gives_the_results_of_sqlite(pg_db: str, tmp_path: Path) -> None:
     assert len(json.loads(outputs["pg"]["claims"])) > 3
 
 
-def test_pg_reader_sees_one_snapshot_and_never_writes(pg_db: str) -> None:
+@pytest.mark.parametrize("begin", [True, False])
+def test_pg_reader_sees_one_snapshot_and_never_writes(pg_db: str, begin: bool) -> None:
     recs = _linked()
     with open_store(pg_db) as writer:
         writer.add(recs[0])
         with open_store(pg_db, readonly=True) as reader:
-            reader.conn.execute("BEGIN")
+            if begin:  # what the commands do (as on SQLite); a reader is in one snapshot anyway
+                reader.conn.execute("BEGIN")
             assert reader.count() == 1
             writer.add(recs[1])  # committed meanwhile
             assert reader.count() == 1 and len(reader.articles()) == 1
+            assert len(list(reader.records())) == 1
+            reader.conn.execute("ROLLBACK")  # the next read is a new snapshot
+            assert reader.count() == 2
             with pytest.raises(StoreError, match="read-only"):
                 reader.conn.execute("DELETE FROM articles")
+            assert reader.count() == 2  # still usable after the refused write
         with open_store(pg_db, readonly=True) as later:
             assert later.count() == 2
 
@@ -284,7 +290,9 @@ def test_concurrent_ingests_into_postgresql_equal_one_ingest(pg_db: str, tmp_pat
     n = len(_linked())
     # Two overlapping batches (articles 3-6 in both), in different orders.
     parts = [list(range(0, 7)), list(range(n - 1, 2, -1))]
-    ctx = multiprocessing.get_context("fork")
+    # spawn, not fork: this process may hold ONNX Runtime threads (the embedder), which a
+    # forked child would inherit half-copied.
+    ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(2)
     procs = [ctx.Process(target=_ingest_part, args=(pg_db, p, barrier)) for p in parts]
     for p in procs:

@@ -17,8 +17,9 @@ and gives the same rows on both. What differs, and why:
 - ``links_stale`` is not a flag on PostgreSQL but a fact: some article has no ``links`` row.
   Ingests then never write a row that the linker writes too (a REPEATABLE READ linker would fail
   on it with a serialization error).
-- Read-only stores connect with ``default_transaction_read_only``, and their ``BEGIN`` starts a
-  REPEATABLE READ READ ONLY transaction: a command's reads see one committed state.
+- Read-only stores (``open_store(url, readonly=True)``) read inside one REPEATABLE READ READ
+  ONLY transaction from their first statement: a command's reads see one committed state, and
+  never write.
 """
 
 from __future__ import annotations
@@ -82,10 +83,16 @@ def translate(sql: str, with_params: bool) -> str:
 
 
 class PgConnection:
-    """A psycopg connection (autocommit; transactions are explicit, as on SQLite) that runs the
-    store's SQL: ``execute`` / ``executemany`` take SQLite-dialect SQL, return psycopg cursors
-    (``fetchone``, ``fetchall``, ``fetchmany``, iteration), and raise every database error as
-    a one-line ``StoreError``."""
+    """A psycopg connection that runs the store's SQL: ``execute`` / ``executemany`` take
+    SQLite-dialect SQL (``?``, ``INSERT OR IGNORE``, ``BEGIN [IMMEDIATE]``, ``COMMIT``,
+    ``ROLLBACK``; ``ON CONFLICT … DO UPDATE`` is both dialects), return psycopg cursors
+    (``fetchone``, ``fetchall``, ``fetchmany``, iteration), and raise every database error as a
+    one-line ``StoreError``.
+
+    A writer's connection is in autocommit, its transactions explicit, as on SQLite. A reader's
+    (``readonly``) is always inside one REPEATABLE READ READ ONLY transaction, opened by its
+    first statement: everything it reads until ``ROLLBACK`` / ``COMMIT`` is one snapshot, and
+    its ``BEGIN`` changes nothing."""
 
     def __init__(self, raw: Any, label: str, readonly: bool) -> None:
         self.raw = raw
@@ -107,9 +114,11 @@ class PgConnection:
 
         word = sql.strip().split(None, 1)[0].upper() if sql.strip() else ""
         if word == "BEGIN":
+            if self.readonly:  # already (or at its next statement) in its snapshot
+                return self.raw.cursor()
             # BEGIN IMMEDIATE (SQLite: take the write lock now) is a plain BEGIN here: row
-            # locks and unique keys do that work. A reader's BEGIN is one snapshot.
-            sql = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" if self.readonly else "BEGIN"
+            # locks and unique keys do that work.
+            sql = "BEGIN"
         elif word == "PRAGMA":
             raise StoreError(
                 f"{self.label}: {sql.strip()!r} is SQLite only",
@@ -122,6 +131,8 @@ class PgConnection:
             else:
                 cur.execute(translate(sql, False))
         except psycopg.Error as exc:
+            if self.readonly:  # a failed statement ends the snapshot; the next one starts anew
+                self.rollback()
             raise self._error(exc) from exc
         return cur
 
@@ -325,10 +336,11 @@ def open_pg(url: str, *, readonly: bool = False) -> PgStore:
             hint="pip install 'newstrace[postgres]'",
         ) from exc
     try:
-        raw = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        raw = psycopg.connect(url, autocommit=not readonly, connect_timeout=10)
         if readonly:
-            # A reader never writes, even by mistake.
-            raw.execute("SET default_transaction_read_only = on")
+            # One snapshot per reader, and a reader never writes, even by mistake.
+            raw.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+            raw.read_only = True
     except psycopg.Error as exc:
         raise StoreError(
             f"{label}: cannot connect: {one_line(str(exc).strip().splitlines()[0])}",
