@@ -163,7 +163,17 @@ def test_claim_record_contract(pompeo_db: Path) -> None:
         }
         assert Claim.from_json(r).to_json() == r
         for m in r["attributions"]:
-            assert set(m) == {"article", "index", "source", "cue", "content", "stance", "role"}
+            assert set(m) == {
+                "article",
+                "url",
+                "index",
+                "source",
+                "cue",
+                "content",
+                "stance",
+                "role",
+            }
+            assert m["url"].startswith("https://example.com/")
             c = m["content"]
             assert texts[m["article"]][c["start"] : c["end"]] == c["text"]
     # Most outlets first.

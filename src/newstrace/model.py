@@ -340,10 +340,12 @@ class ClaimMember:
     source: Source | None = None
     cue: Span | None = None
     stance: str | None = None
+    url: str | None = None  # the article's URL, when it has one
 
     def to_json(self) -> dict[str, Any]:
         return {
             "article": self.article,
+            "url": self.url,
             "index": self.index,
             "source": self.source.to_json() if self.source else None,
             "cue": self.cue.to_json() if self.cue else None,
@@ -362,6 +364,7 @@ class ClaimMember:
             source=Source.from_json(d["source"]) if d.get("source") else None,
             cue=Span.from_json(d["cue"]) if d.get("cue") else None,
             stance=d.get("stance"),
+            url=d.get("url"),
         )
 
 

@@ -19,7 +19,7 @@ def _said(m: dict[str, Any], urls: dict[str, str]) -> str:
     if src.get("anonymous"):
         who += " [anonymous]"
     cue = (m.get("cue") or {}).get("text")
-    url = urls.get(m["article"])
+    url = m.get("url") or urls.get(m["article"])
     where = m["article"] + (f" <{url}>" if url and url != m["article"] else "")
     text = m["content"]["text"].replace("\n", " ")
     if len(text) > 160:

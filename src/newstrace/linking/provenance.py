@@ -423,6 +423,7 @@ def provenance(
                 hedges.append({"hedge": h, "source": src, "article": art.id})
         entry = {
             "article": art.id,
+            "url": art.url,
             "index": st.index,
             "source": a.source.to_json() if a is not None and a.source is not None else None,
             "cue": a.cue.to_json() if a is not None and a.cue is not None else None,
