@@ -6,8 +6,8 @@ runs ``Analyzer.analyze`` (spaCy's ``nlp.pipe``) on a worker. Each worker proces
 ``Analyzer`` (spaCy pipeline + tagger) once and keeps it for every later partition; the
 cluster is warmed up front so a model that does not load fails before any article is read.
 
-Storing and linking stay in the calling process: one writer per SQLite store, and the
-analysis is what costs (linking is ~1% of it: benchmarks/linking.py).
+Storing and linking stay in the calling process: one writer per store, and linking reads the
+whole store (benchmarks/throughput.py times the two apart).
 
 Needs ``pip install 'newstrace[dask]'`` (dask + distributed); nothing here imports them until
 a ``DaskAnalyzer`` is made.
