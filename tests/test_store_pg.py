@@ -241,6 +241,25 @@ def test_pg_reader_sees_one_snapshot_and_never_writes(pg_db: str, begin: bool) -
             assert later.count() == 2
 
 
+def test_pg_linking_is_one_repeatable_read_transaction(pg_db: str) -> None:
+    with open_store(pg_db) as store:
+        with store.linking():
+            level = store.conn.execute("SHOW transaction_isolation").fetchone()[0]
+            assert store.conn.in_transaction
+            with store._tx():  # the tables replaced inside it join it
+                store.set_state("probe", "1")
+            assert store.conn.in_transaction
+        assert level == "repeatable read" and not store.conn.in_transaction
+        assert store.state("probe") == "1"
+        with store.snapshot():
+            assert store.conn.execute("SHOW transaction_isolation").fetchone()[0] == (
+                "repeatable read"
+            )
+        store.conn.execute("BEGIN IMMEDIATE")  # SQLite's dialect: a plain BEGIN
+        assert store.conn.execute("SHOW transaction_isolation").fetchone()[0] == "read committed"
+        store.conn.execute("ROLLBACK")
+
+
 def test_pg_add_from_two_connections_stores_once(pg_db: str) -> None:
     seed = R.seed_analyzed()
     with open_store(pg_db) as a, open_store(pg_db) as b:

@@ -116,9 +116,11 @@ class PgConnection:
         if word == "BEGIN":
             if self.readonly:  # already (or at its next statement) in its snapshot
                 return self.raw.cursor()
-            # BEGIN IMMEDIATE (SQLite: take the write lock now) is a plain BEGIN here: row
-            # locks and unique keys do that work.
-            sql = "BEGIN"
+            # SQLite's BEGIN [DEFERRED|IMMEDIATE|EXCLUSIVE] (IMMEDIATE: take the write lock now)
+            # is a plain BEGIN here: row locks and unique keys do that work. PostgreSQL's own
+            # (BEGIN ISOLATION LEVEL …) runs as written.
+            if re.fullmatch(r"(?i)\s*BEGIN(\s+(DEFERRED|IMMEDIATE|EXCLUSIVE))?\s*;?\s*", sql):
+                sql = "BEGIN"
         elif word == "PRAGMA":
             raise StoreError(
                 f"{self.label}: {sql.strip()!r} is SQLite only",
@@ -271,6 +273,20 @@ class PgStore(Store):
 
     def _tx(self) -> Any:
         return _PgTransaction(self.conn)
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one committed state (a REPEATABLE READ transaction; a reader is
+        always in one, and inside linking, linking's)."""
+        conn = self.conn
+        if conn.readonly or conn.in_transaction:
+            yield
+            return
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
+        try:
+            yield
+        finally:
+            conn.rollback()
 
     # -- reading ---------------------------------------------------------------------------
     def records(self) -> Iterator[tuple[StoredArticle, AnalyzedArticle]]:
