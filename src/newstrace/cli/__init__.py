@@ -28,12 +28,12 @@ cli.add_command(export_cmd)
 
 try:  # the store commands live in their own module; see cli/store.py
     from newstrace.cli.claims import claims_cmd, trace_cmd
-    from newstrace.cli.store import articles_cmd, ingest_cmd, stories_cmd
+    from newstrace.cli.store import articles_cmd, ingest_cmd, relink_cmd, stories_cmd
 except ModuleNotFoundError as exc:  # pragma: no cover - only while the store is being built
     if exc.name != "newstrace.cli.store":
         raise
 else:
-    for command in (ingest_cmd, articles_cmd, stories_cmd, claims_cmd, trace_cmd):
+    for command in (ingest_cmd, articles_cmd, stories_cmd, relink_cmd, claims_cmd, trace_cmd):
         cli.add_command(command)
 
 

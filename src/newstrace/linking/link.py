@@ -18,16 +18,26 @@ from typing import Any
 
 import numpy as np
 
+from newstrace.linking import index
 from newstrace.linking.claims import group
 from newstrace.linking.embed import embedder
 from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, provenance
 from newstrace.linking.statements import Statement, is_dispute, statements
-from newstrace.linking.stories import StoryInput, cluster_features, features
+from newstrace.linking.stories import (
+    THRESHOLD,
+    DocFeatures,
+    StoryInput,
+    assemble,
+    average_linkage,
+    directed_edges,
+    doc_features,
+    undirected,
+)
 from newstrace.linking.syndication import CopyInput, resolve_copies, signatures
 from newstrace.linking.text import content_words, sort_key
 from newstrace.model import AnalyzedArticle, Claim
 from newstrace.store import Store, StoredArticle
-from newstrace.store.db import ClaimRow
+from newstrace.store.db import _ROW, ClaimRow, _row
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +66,17 @@ def _claim_id(story: str, key: str, idx: int) -> str:
     return "c" + hashlib.sha1(f"{story}|{key}|{idx}".encode()).hexdigest()[:10]
 
 
-def link_store(store: Store) -> LinkSummary:
-    """Recompute copies, stories and claims over every article in ``store``."""
+def link_store(store: Store, full: bool = False) -> LinkSummary:
+    """Link the articles not linked yet (``linking.index``: what the newcomers touch), or, with
+    ``full`` (``newstrace relink``), recompute copies, stories and claims over every article.
+    Both give the same links.
+
+    Reads run in one snapshot of the store and the results are written in one transaction: a
+    reader sees the store linked before or after, never half-linked. An ingest storing
+    articles meanwhile is not blocked by the reads; its articles are linked by the next
+    linking. Two linkers into one SQLite file: the second to write finds that the linking
+    changed since its snapshot (``link_generation``) and starts again.
+    """
     # The cyclic GC rescans every live object each time it runs; with hundreds of thousands of
     # records alive that turns a linear pass quadratic. Linking creates no reference cycles.
     enabled = gc.isenabled()
@@ -65,38 +84,112 @@ def link_store(store: Store) -> LinkSummary:
     try:
         # PostgreSQL: one linker at a time, over one snapshot (store.pg); SQLite: nothing.
         with store.linking():
-            return _link(store)
+            while True:
+                try:
+                    return _link(store, full)
+                except _Moved:
+                    continue
     finally:
         if enabled:
             gc.enable()
 
 
-def _link(store: Store) -> LinkSummary:
+class _Moved(Exception):
+    """Another linker wrote since this one's snapshot."""
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What one linking writes: the links of ``infos`` (story and copy_of already set), the
+    stories whose claims are recomputed (index lists into ``infos``), the claims' stories to
+    replace (None: all), and how to write the indexes."""
+
+    infos: list[ArticleInfo]
+    copies: dict[int, str | None]
+    stories: list[list[int]]
+    replace: set[str] | None
+    media: frozenset[str]
+    write_index: Any
+
+
+def _link(store: Store, full: bool) -> LinkSummary:
+    with store.snapshot():
+        generation = store.state("link_generation") or "0"
+        if store.state("link_index") != index.FINGERPRINT:
+            full = True
+        plan = None if full else _incremental(store)
+        if plan is None:
+            plan = _full(store)
+    with store._tx():
+        if (store.state("link_generation") or "0") != generation:
+            raise _Moved
+        plan.write_index(store)
+        seqs = {info.seq: info for info in plan.infos}
+        if plan.replace is None:
+            store.replace_links((i.seq, plan.copies.get(i.seq), i.story) for i in plan.infos)
+        else:
+            store.conn.executemany(
+                "INSERT INTO links (article_seq, copy_of, story) VALUES (?, ?, ?) "
+                "ON CONFLICT(article_seq) DO UPDATE SET copy_of = excluded.copy_of, "
+                "story = excluded.story",
+                [(s, plan.copies.get(s), seqs[s].story) for s in sorted(plan.copies)],
+            )
+        counter = [0]
+        store.replace_claims(
+            _claims(store, plan.infos, plan.stories, plan.media, counter), plan.replace
+        )
+        store.set_state("link_generation", str(int(generation) + 1))
+        store.set_state("link_index", index.FINGERPRINT)
+        unlinked = store.conn.execute(
+            "SELECT 1 FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM links l WHERE l.article_seq = a.seq) LIMIT 1"
+        ).fetchone()
+        store.set_state("links_stale", "1" if unlinked else "0")
+        one = store.conn.execute
+        return LinkSummary(
+            articles=int(one("SELECT COUNT(*) FROM links").fetchone()[0]),
+            copies=int(one("SELECT COUNT(*) FROM links WHERE copy_of IS NOT NULL").fetchone()[0]),
+            stories=int(one("SELECT COUNT(DISTINCT story) FROM links").fetchone()[0]),
+            claims=int(one("SELECT COUNT(*) FROM claims").fetchone()[0]),
+        )
+
+
+def _info(row: StoredArticle) -> ArticleInfo:
+    return ArticleInfo(
+        seq=row.seq,
+        key=row.key,
+        id=row.id,
+        path=row.path,
+        title=row.title,
+        publisher=row.publisher,
+        published=row.published,
+        agencies=row.agencies,
+        url=row.url,
+    )
+
+
+def _media_of(row: StoredArticle, rec: AnalyzedArticle) -> set[str]:
+    out = {norm(x) for x in (row.publisher, *row.agencies) if x}
+    for a in rec.attributions:
+        # via names are not all media (a spokesman relaying his officials is a person)
+        if a.source and a.source.type == "media":
+            out.add(norm(a.source.resolved))
+    return out
+
+
+def _full(store: Store) -> _Plan:
     infos: list[ArticleInfo] = []
     media: set[str] = set()
+    docs: list[DocFeatures] = []
 
     def first_pass() -> Iterator[CopyInput]:
-        # One pass fills the light article list, the names of media, and the copy signatures;
-        # attributions are not kept (claims reload them one story at a time).
+        # One pass fills the light article list, the names of media, the story features and
+        # the copy signatures; attributions are not kept (claims reload them one story at a
+        # time).
         for row, rec in _stream(store):
-            infos.append(
-                ArticleInfo(
-                    seq=row.seq,
-                    key=row.key,
-                    id=row.id,
-                    path=row.path,
-                    title=row.title,
-                    publisher=row.publisher,
-                    published=row.published,
-                    agencies=row.agencies,
-                    url=row.url,
-                )
-            )
-            media.update(norm(x) for x in (row.publisher, *row.agencies) if x)
-            for a in rec.attributions:
-                # via names are not all media (a spokesman relaying his officials is a person)
-                if a.source and a.source.type == "media":
-                    media.add(norm(a.source.resolved))
+            infos.append(_info(row))
+            media.update(_media_of(row, rec))
+            docs.append(doc_features(_story_input(rec)))
             yield CopyInput(rec.text, row.published, row.agencies)
 
     # 1. copies
@@ -108,14 +201,18 @@ def _link(store: Store) -> LinkSummary:
         [i.agencies for i in infos],
         [i.publisher for i in infos],
     )
-    del sigs
     for i, c in enumerate(copies):
         if c is not None:
             infos[i].copy_of = infos[c].id
-    # 2. stories: copies are linked through their original (same text, same story)
-    feats = features(_story_input(rec) for _row, rec in _stream(store))
-    labels = cluster_features(feats)
-    del feats
+    # 2. stories, clustered in the order of their content keys (``cluster_features``); copies
+    # are linked through their original (same text, same story)
+    order = sorted(range(n), key=lambda i: (docs[i].key, docs[i].day or 0, i))
+    feats = assemble([docs[i] for i in order])
+    directed = directed_edges(feats)
+    labels_sorted = average_linkage(n, undirected(directed), THRESHOLD)
+    labels = [0] * n
+    for p, lab in enumerate(labels_sorted):
+        labels[order[p]] = order[lab]
     for i, c in enumerate(copies):
         if c is not None:
             labels[i] = labels[c]
@@ -126,19 +223,204 @@ def _link(store: Store) -> LinkSummary:
         sid = _story_id([infos[i].key for i in idxs])
         for i in idxs:
             infos[i].story = sid
-    store.replace_links(
-        (info.seq, infos[c].key if c is not None else None, info.story)
-        for info, c in zip(infos, copies, strict=True)
+    seqs = [i.seq for i in infos]
+
+    def write(store: Store) -> None:
+        index.clear(store)
+        index.write_copy_index(store, seqs, sigs)
+        index.write_features(store, zip(seqs, docs, strict=True))
+        index.write_edges(
+            store,
+            (
+                (seqs[order[p]], seqs[order[q]], v)
+                for p, nbrs in sorted(directed.items())
+                for q, v in nbrs
+            ),
+        )
+        index.write_media(store, media)
+
+    return _Plan(
+        infos,
+        {
+            i.seq: (infos[c].key if c is not None else None)
+            for i, c in zip(infos, copies, strict=True)
+        },
+        list(members.values()),
+        None,
+        frozenset(media),
+        write,
     )
-    # 3. claims, one story at a time (memory: the largest story's attributions)
-    counter = [0]
-    store.replace_claims(_claims(store, infos, members.values(), frozenset(media), counter))
-    return LinkSummary(
-        articles=n,
-        copies=sum(1 for c in copies if c is not None),
-        stories=len(members),
-        claims=counter[0],
+
+
+# Past this share of the store, a batch links faster by the full pass (same result).
+FULL_SHARE = 0.5
+
+
+def _incremental(store: Store) -> _Plan | None:
+    """The plan for the articles not linked yet; None when the full pass is the better way
+    (a first linking, a batch of most of the store, newcomers stored before linked articles)."""
+    conn = store.conn
+    new = [
+        int(r[0])
+        for r in conn.execute(
+            "SELECT seq FROM articles a WHERE NOT EXISTS "
+            "(SELECT 1 FROM links l WHERE l.article_seq = a.seq) ORDER BY seq"
+        )
+    ]
+    total = store.count()
+    linked_max = conn.execute("SELECT MAX(article_seq) FROM links").fetchone()[0]
+    if linked_max is None or len(new) > FULL_SHARE * total:
+        return None
+    if new and new[0] < int(linked_max):
+        return None  # stored out of order (concurrent writers): pairs would differ
+    inc = index.Increment(store)
+    recs: dict[int, AnalyzedArticle] = {}
+    arts: dict[int, index.Article] = {}
+    infos_new: dict[int, ArticleInfo] = {}
+    media_new: set[str] = set()
+    for s in new:
+        rec = store.get_seq(s)
+        row = store.conn.execute(
+            f"SELECT {_ROW} FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            "WHERE a.seq = ?",
+            (s,),
+        ).fetchone()
+        assert rec is not None and row is not None
+        stored = _row(row)
+        recs[s] = rec
+        infos_new[s] = _info(stored)
+        arts[s] = index.Article(s, stored.key, stored.published, stored.publisher, stored.agencies)
+        media_new |= _media_of(stored, rec)
+    sigs = signatures(CopyInput(recs[s].text, arts[s].published, arts[s].agencies) for s in new)
+    feats = {s: doc_features(_story_input(recs[s])) for s in new}
+    copy_new = inc.copies(new, sigs, arts)
+    nodes, root, upd = inc.stories(new, feats, copy_new)
+    # the stories of the region, with their new ids
+    inc.articles(nodes)
+    by_root: dict[int, list[int]] = defaultdict(list)
+    for s in nodes:
+        by_root[root[s]].append(s)
+    story: dict[int, str] = {}
+    for ms in by_root.values():
+        sid = _story_id([inc._art[m].key for m in ms])
+        for m in ms:
+            story[m] = sid
+    copy_key: dict[int, str | None] = {}
+    for s in nodes:
+        o = inc._orig(s, copy_new)
+        copy_key[s] = None if o == s else inc._art[o].key
+    # stories whose claims change: new or changed membership or copies, and those that
+    # mention a medium seen for the first time (provenance tells media apart by name)
+    old_members: dict[str | None, set[int]] = defaultdict(set)
+    for s in nodes:
+        old_members[upd.old_story[s]].add(s)
+    new_members: dict[str, set[int]] = defaultdict(set)
+    for s in nodes:
+        new_members[story[s]].add(s)
+    redo = {
+        sid
+        for sid, ms in new_members.items()
+        if old_members.get(sid) != ms or any(inc._link[m][0] != copy_key[m] for m in ms)
+    }
+    known = {r[0] for r in conn.execute("SELECT name FROM media_names")}
+    fresh = media_new - known
+    media = frozenset(known | media_new)
+    extra: dict[str, set[int]] = {}
+    for sid in _stories_mentioning(store, fresh) - set(new_members):
+        extra[sid] = {
+            int(r[0]) for r in conn.execute("SELECT article_seq FROM links WHERE story = ?", (sid,))
+        }
+    # claims to drop: those of stories that changed or are gone (an unchanged story keeps its)
+    gone = {
+        sid for sid in old_members if sid is not None and (sid in redo or sid not in new_members)
+    }
+    replace = gone | redo | set(extra)
+    # ArticleInfo of every member of a recomputed story
+    want = sorted(
+        {m for sid in redo for m in new_members[sid]} | {m for ms in extra.values() for m in ms}
     )
+    infos: list[ArticleInfo] = []
+    at: dict[int, int] = {}
+    for lo in range(0, len(want), 500):
+        chunk = want[lo : lo + 500]
+        marks = ",".join("?" * len(chunk))
+        for r in conn.execute(
+            f"SELECT {_ROW} FROM articles a LEFT JOIN links l ON l.article_seq = a.seq "
+            f"WHERE a.seq IN ({marks}) ORDER BY a.seq",
+            chunk,
+        ):
+            info = _info(_row(r))
+            at[info.seq] = len(infos)
+            infos.append(info)
+            if info.seq in story:
+                info.story = story[info.seq]
+                ck = copy_key[info.seq]
+            else:
+                info.story = _row(r).story
+                ck = _row(r).copy_of
+            if ck is not None:
+                inc.articles([inc.seq_of(ck)])
+                info.copy_of = _display(store, inc.seq_of(ck))
+    groups = [sorted(at[m] for m in new_members[sid]) for sid in sorted(redo)]
+    groups += [sorted(at[m] for m in ms) for _sid, ms in sorted(extra.items())]
+    # links rows to write: every article of the region (story or copy_of may have changed)
+    for s in nodes:
+        if s not in at:
+            info = ArticleInfo(
+                seq=s,
+                key=inc._art[s].key,
+                id="",
+                path="",
+                title=None,
+                publisher=None,
+                published=None,
+            )
+            info.story = story[s]
+            at[s] = len(infos)
+            infos.append(info)
+    copies = {s: copy_key[s] for s in nodes}
+
+    def write(store: Store) -> None:
+        index.write_copy_index(store, new, sigs)
+        index.write_features(store, ((s, feats[s]) for s in new))
+        store.conn.executemany(
+            "DELETE FROM story_edges WHERE src = ? AND dst = ?", upd.dropped_edges
+        )
+        index.write_edges(store, upd.new_edges)
+        index.write_media(store, fresh)
+
+    return _Plan(infos, copies, groups, replace, media, write)
+
+
+def _display(store: Store, seq: int) -> str:
+    row = store.conn.execute(
+        "SELECT coalesce(input_id, path) FROM articles WHERE seq = ?", (seq,)
+    ).fetchone()
+    return str(row[0])
+
+
+def _stories_mentioning(store: Store, names: set[str]) -> set[str]:
+    """Stories with an article whose text or sources may name one of ``names`` (a superset:
+    the full-text index's tokens; without one, a case-insensitive search of the records)."""
+    out: set[str] = set()
+    for name in sorted(names):
+        toks = re.findall(r"\w+", name)
+        if not toks:
+            continue
+        try:
+            rows = store.conn.execute(
+                "SELECT l.story FROM article_fts f JOIN links l ON l.article_seq = f.rowid "
+                "WHERE article_fts MATCH ?",
+                ('"' + " ".join(toks) + '"',),
+            ).fetchall()
+        except Exception:  # no full-text index (PostgreSQL)
+            rows = store.conn.execute(
+                "SELECT l.story FROM articles a JOIN links l ON l.article_seq = a.seq "
+                "WHERE LOWER(a.record) LIKE ?",
+                ("%" + "%".join(toks).lower() + "%",),
+            ).fetchall()
+        out.update(str(r[0]) for r in rows if r[0] is not None)
+    return out
 
 
 # A dispute outside a claim still disputes it when it points back at what was reported

@@ -7,9 +7,11 @@ discounted by the time between them (days, or hours when both carry a time), the
 average-linkage clustering over that sparse similarity graph with a fixed cut.
 
 Order independence: the result does not depend on the order the documents come in (the store's
-insertion order). Terms are numbered in sorted order, ties between equal weights go to the
-smaller term, and clustering runs over the documents sorted by a hash of their content, so
-every sum and every tie-break happens in the same order whatever the input order.
+insertion order) nor on what else is stored: each article's features are a function of the
+article alone (TF-IDF weighted by a fixed reference IDF, ``linking.idf``; ties between equal
+weights go to the smaller term hash), and clustering runs over the documents sorted by a hash of
+their content, so every sum and every tie-break happens in the same order whatever the input.
+That is what lets incremental linking (``linking.index``) give exactly the full relink's stories.
 
 Cost: articles are processed in day blocks; each block is compared only to the blocks within
 the window (a sparse matrix product), so the work per article depends on how many articles
@@ -61,10 +63,13 @@ MAX_NEIGHBOURS = 50
 # claims-dev is 1.0 at every cut in [0.11, 0.14] with 0.14 per day, only in [0.13, 0.14] with
 # 0.12, never with 0.08 for all sizes. The price: BASIL's one triplet spread over four days
 # (Dec 9 / 10 / 13) splits, dev pairwise F1 0.993 for cuts 0.10-0.13 (1.0 before).
-# THRESHOLD is the middle of the claims-dev plateau.
+# With the fixed reference IDF (``linking.idf``, needed for incremental linking) similarities
+# no longer grow with the store; they are those of a ~1,200-document base: claims-dev is 1.0 at
+# cuts 0.13-0.15 (0.12 merges events 0 and 2), BASIL dev 0.993 / 0.986 / 0.969 at 0.13 / 0.14 /
+# 0.15. THRESHOLD is the middle of the claims-dev plateau.
 NAME_WEIGHT = 0.2
 DAY_DECAY = 0.14
-THRESHOLD = 0.12
+THRESHOLD = 0.14
 
 
 @dataclass(slots=True)
@@ -109,137 +114,187 @@ def _csr(ids: list[np.ndarray], vals: list[np.ndarray], width: int) -> sparse.cs
     return sparse.csr_matrix((data, cat, indptr), shape=(len(ids), max(width, 1)))
 
 
+def _hash(token: str) -> int:
+    # 63 bits, stable across processes (Python's hash() is salted): a term's identity in the
+    # store's story index (``story_features``), where features must not depend on a vocabulary.
+    return int.from_bytes(hashlib.blake2b(token.encode("utf-8"), digest_size=8).digest()) >> 1
+
+
+@dataclass(slots=True)
+class DocFeatures:
+    """One article's story features, a function of the article alone (the IDF is the fixed
+    reference of ``linking.idf``): term hashes (sorted) with their L2-normalised TF-IDF weights,
+    name hashes (sorted), day number, instant, content key. Stored per article in the store's
+    story index, so that incremental linking compares newcomers without recomputing anyone."""
+
+    terms: np.ndarray
+    weights: np.ndarray
+    names: np.ndarray
+    day: int | None
+    seconds: float | None
+    key: bytes
+
+
+def doc_features(d: StoryInput) -> DocFeatures:
+    from newstrace.linking.idf import reference
+
+    n_ref, df = reference()
+    key = hashlib.blake2b(
+        "\x00".join((d.title, d.published or "", d.text)).encode("utf-8", "replace"),
+        digest_size=16,
+    ).digest()
+    found = names(d.title) | names(d.text[:3000]) | {x.lower() for x in d.extra_names}
+    name_ids = np.unique(np.fromiter((_hash(x) for x in found), dtype=np.int64, count=len(found)))
+    at = instant(d.published)
+    counts: Counter[str] = Counter()
+    body = content_words(d.text)
+    lede = body[:LEDE_WORDS] * (LEDE_WEIGHT - 1) if LEDE_WORDS else []
+    counts.update(content_words(d.title) * TITLE_WEIGHT + body + lede)
+    terms = sorted(counts)
+    ids = np.fromiter((_hash(t) for t in terms), dtype=np.int64, count=len(terms))
+    tf = np.fromiter((counts[t] for t in terms), dtype=np.float32, count=len(terms))
+    idf = np.fromiter(
+        (np.log((1.0 + n_ref) / (1.0 + df.get(t, 0))) + 1.0 for t in terms),
+        dtype=np.float32,
+        count=len(terms),
+    )
+    vals = ((1.0 + np.log(tf)) * idf).astype(np.float32)
+    if len(ids) > MAX_TERMS:
+        # strongest first, equal weights by term hash (not argpartition's arbitrary pick)
+        top = np.lexsort((ids, -vals))[:MAX_TERMS]
+        ids, vals = ids[top], vals[top]
+    order = np.argsort(ids)
+    ids, vals = ids[order], vals[order]
+    norm = float(np.sqrt(np.dot(vals, vals))) or 1.0
+    return DocFeatures(
+        ids,
+        (vals / norm).astype(np.float32),
+        name_ids,
+        None if at is None else at.day,
+        None if at is None else at.seconds,
+        key,
+    )
+
+
+def assemble(docs: Sequence[DocFeatures]) -> StoryFeatures:
+    """The features of ``docs`` as matrices. Columns are the term (name) hashes in ascending
+    order, so any two documents' shared terms are summed in the same order whichever other
+    documents are assembled with them: a pair's similarity is the same bits in a full relink
+    and in an incremental one."""
+    terms = np.unique(np.concatenate([d.terms for d in docs])) if docs else np.zeros(0, np.int64)
+    nms = np.unique(np.concatenate([d.names for d in docs])) if docs else np.zeros(0, np.int64)
+    x = _csr(
+        [np.searchsorted(terms, d.terms).astype(np.int32) for d in docs],
+        [d.weights for d in docs],
+        len(terms),
+    )
+    nm = _csr(
+        [np.searchsorted(nms, d.names).astype(np.int32) for d in docs],
+        [np.ones(len(d.names), dtype=np.float32) for d in docs],
+        len(nms),
+    )
+    return StoryFeatures(
+        x, nm, [d.day for d in docs], [d.seconds for d in docs], [d.key for d in docs]
+    )
+
+
 def features(docs: Iterable[StoryInput]) -> StoryFeatures:
     """Streams ``docs`` once; memory holds compact term and name ids, not texts."""
-    vocab: dict[str, int] = {}
-    name_vocab: dict[str, int] = {}
-    term_ids: list[np.ndarray] = []
-    term_tf: list[np.ndarray] = []
-    name_ids: list[np.ndarray] = []
-    days: list[int | None] = []
-    seconds: list[float | None] = []
-    keys: list[bytes] = []
-    for d in docs:
-        keys.append(
-            hashlib.blake2b(
-                "\x00".join((d.title, d.published or "", d.text)).encode("utf-8", "replace"),
-                digest_size=16,
-            ).digest()
-        )
-        found = names(d.title) | names(d.text[:3000]) | {x.lower() for x in d.extra_names}
-        name_ids.append(
-            np.fromiter(
-                sorted({name_vocab.setdefault(x, len(name_vocab)) for x in found}), dtype=np.int32
-            )
-        )
-        at = instant(d.published)
-        days.append(None if at is None else at.day)
-        seconds.append(None if at is None else at.seconds)
-        counts: Counter[int] = Counter()
-        body = content_words(d.text)
-        lede = body[:LEDE_WORDS] * (LEDE_WEIGHT - 1) if LEDE_WORDS else []
-        for t in content_words(d.title) * TITLE_WEIGHT + body + lede:
-            counts[vocab.setdefault(t, len(vocab))] += 1
-        ids = np.fromiter(counts.keys(), dtype=np.int32, count=len(counts))
-        tf = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
-        order = np.argsort(ids)
-        term_ids.append(ids[order])
-        term_tf.append(1.0 + np.log(tf[order]))
-    n = len(days)
-    # Number the terms in sorted order (they were numbered as first seen, which depends on the
-    # document order): the strongest-terms cut below breaks ties by term number.
-    rank = np.empty(len(vocab), dtype=np.int32)
-    rank[np.fromiter((vocab[t] for t in sorted(vocab)), dtype=np.int32, count=len(vocab))] = (
-        np.arange(len(vocab), dtype=np.int32)
-    )
-    for k, raw in enumerate(term_ids):
-        new = rank[raw]
-        order = np.argsort(new, kind="stable")
-        term_ids[k], term_tf[k] = new[order], term_tf[k][order]
-    x = _csr(term_ids, term_tf, len(vocab))
-    del term_ids, term_tf
-    df = np.bincount(x.indices, minlength=x.shape[1]).astype(np.float32)
-    idf = np.log((1.0 + n) / (1.0 + df)) + 1.0
-    x.data *= idf[x.indices]
-    # keep each row's strongest MAX_TERMS terms, then L2-normalise
-    keep_ids: list[np.ndarray] = []
-    keep_vals: list[np.ndarray] = []
-    for i in range(n):
-        lo, hi = x.indptr[i], x.indptr[i + 1]
-        ids, vals = x.indices[lo:hi], x.data[lo:hi]
-        if hi - lo > MAX_TERMS:
-            # strongest first, equal weights by term number (not argpartition's arbitrary pick)
-            top = np.sort(np.lexsort((ids, -vals))[:MAX_TERMS])
-            ids, vals = ids[top], vals[top]
-        norm = float(np.sqrt(np.dot(vals, vals))) or 1.0
-        keep_ids.append(ids)
-        keep_vals.append((vals / norm).astype(np.float32))
-    width = x.shape[1]
-    del x
-    nm = _csr(name_ids, [np.ones(len(a), dtype=np.float32) for a in name_ids], len(name_vocab))
-    return StoryFeatures(_csr(keep_ids, keep_vals, width), nm, days, seconds, keys)
+    return assemble([doc_features(d) for d in docs])
 
 
-def similarity_edges(f: StoryFeatures) -> dict[tuple[int, int], float]:
-    """Combined similarity of the pairs within the date window that reach ``EDGE_MIN``
-    (at most ``MAX_NEIGHBOURS`` per article, the most similar)."""
+def block_similarity(f: StoryFeatures, rows: Sequence[int], cols: Sequence[int]) -> np.ndarray:
+    """Combined similarity of each of ``rows`` with each of ``cols`` (0 with itself): TF-IDF
+    cosine blended with the overlap of names, discounted by the time between them. Each entry
+    depends on its pair alone (not on the other rows and columns): incremental linking computes
+    the pairs it needs and gets what a full relink gets."""
     x, nm = f.x, f.names
-    nsize = np.asarray(nm.sum(axis=1)).ravel()
     n = len(f.days)
-    if n < 2:
-        return {}
+    r, c = np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
     days = np.asarray([-1 if d is None else d for d in f.days], dtype=np.int64)
     undated = days < 0
     secs = np.asarray(
         [np.nan if s is None else s for s in (f.seconds or [None] * n)], dtype=np.float64
     )
     timed = ~np.isnan(secs)
+    nsize = np.diff(nm.indptr).astype(np.float32)
+    cos = (x[r] @ x[c].T).toarray()
+    inter = (nm[r] @ nm[c].T).toarray()
+    union = nsize[r][:, None] + nsize[c][None, :] - inter
+    jac = np.divide(inter, union, out=np.zeros_like(cos), where=union > 0)
+    gap = np.abs(days[r][:, None] - days[c][None, :]).astype(np.float32)
+    # both with a time of day: the gap in hours (as a fraction of a day), not whole days
+    tr, tc = timed[r], timed[c]
+    both = tr[:, None] & tc[None, :]
+    if both.any():
+        hours = np.abs(secs[r][:, None] - secs[c][None, :]) / 86400.0
+        gap = np.where(both, hours, gap).astype(np.float32)
+    gap[undated[r], :] = WINDOW_DAYS / 2
+    gap[:, undated[c]] = WINDOW_DAYS / 2
+    sim = ((1 - NAME_WEIGHT) * cos + NAME_WEIGHT * jac) * (1.0 - DAY_DECAY * gap)
+    sim[r[:, None] == c[None, :]] = 0.0
+    return sim
+
+
+def top_neighbours(row: np.ndarray, cols: Sequence[int]) -> list[tuple[int, float]]:
+    """The (column, similarity) pairs of one row that reach ``EDGE_MIN``, at most
+    ``MAX_NEIGHBOURS`` (the most similar; equal ones in the order of ``cols``)."""
+    cand = np.flatnonzero(row >= EDGE_MIN)
+    if len(cand) > MAX_NEIGHBOURS:
+        cand = cand[np.argsort(-row[cand], kind="stable")[:MAX_NEIGHBOURS]]
+    return [(int(cols[int(ci)]), float(row[ci])) for ci in cand]
+
+
+def row_columns(f: StoryFeatures) -> list[tuple[list[int], list[int]]]:
+    """Blocks of (rows, the columns each row is compared with): an undated article with every
+    article (in document order), a dated one with the dated articles of its day and the
+    ``WINDOW_DAYS`` days before (by day, then document order): each pair within the window is
+    seen from its later day."""
+    n = len(f.days)
     by_day: dict[int, list[int]] = defaultdict(list)
     for i, dn in enumerate(f.days):
         if dn is not None:
             by_day[dn].append(i)
     dated = sorted(by_day)
     blocks: list[tuple[list[int], list[int]]] = []
-    # Undated articles are compared with everything (they are few); dated ones block by day.
-    und = [i for i in range(n) if undated[i]]
+    und = [i for i in range(n) if f.days[i] is None]
     for lo in range(0, len(und), 256):
         blocks.append((und[lo : lo + 256], list(range(n))))
     lo = 0
     for k in dated:
         while dated[lo] < k - WINDOW_DAYS:
             lo += 1
-        # day k against days [k - WINDOW, k]: each pair is seen from its later day.
         blocks.append((by_day[k], [j for d in dated[lo:] if d <= k for j in by_day[d]]))
+    return blocks
+
+
+def directed_edges(f: StoryFeatures) -> dict[int, list[tuple[int, float]]]:
+    """Each document's neighbours (``top_neighbours`` of its row over ``row_columns``)."""
+    out: dict[int, list[tuple[int, float]]] = {}
+    if len(f.days) < 2:
+        return out
+    for rows, cols in row_columns(f):
+        sim = block_similarity(f, rows, cols)
+        for ri, i in enumerate(rows):
+            out[i] = top_neighbours(sim[ri], cols)
+    return out
+
+
+def undirected(directed: dict[int, list[tuple[int, float]]]) -> dict[tuple[int, int], float]:
+    """The similarity graph: a pair is an edge when either side keeps the other."""
     edges: dict[tuple[int, int], float] = {}
-    for rows, cols in blocks:
-        r, c = np.asarray(rows), np.asarray(cols)
-        cos = (x[r] @ x[c].T).toarray()
-        inter = (nm[r] @ nm[c].T).toarray()
-        union = nsize[r][:, None] + nsize[c][None, :] - inter
-        jac = np.divide(inter, union, out=np.zeros_like(cos), where=union > 0)
-        gap = np.abs(days[r][:, None] - days[c][None, :]).astype(np.float32)
-        # both with a time of day: the gap in hours (as a fraction of a day), not whole days
-        tr, tc = timed[r], timed[c]
-        both = tr[:, None] & tc[None, :]
-        if both.any():
-            hours = np.abs(secs[r][:, None] - secs[c][None, :]) / 86400.0
-            gap = np.where(both, hours, gap).astype(np.float32)
-        gap[undated[r], :] = WINDOW_DAYS / 2
-        gap[:, undated[c]] = WINDOW_DAYS / 2
-        sim = ((1 - NAME_WEIGHT) * cos + NAME_WEIGHT * jac) * (1.0 - DAY_DECAY * gap)
-        sim[r[:, None] == c[None, :]] = 0.0
-        for ri in range(len(rows)):
-            row = sim[ri]
-            cand = np.flatnonzero(row >= EDGE_MIN)
-            if len(cand) > MAX_NEIGHBOURS:
-                cand = cand[np.argsort(-row[cand], kind="stable")[:MAX_NEIGHBOURS]]
-            i = rows[ri]
-            for ci in cand:
-                j = cols[ci]
-                key = (i, j) if i < j else (j, i)
-                if key not in edges:
-                    edges[key] = float(row[ci])
+    for i, nbrs in directed.items():
+        for j, s in nbrs:
+            key = (i, j) if i < j else (j, i)
+            if key not in edges:
+                edges[key] = s
     return edges
+
+
+def similarity_edges(f: StoryFeatures) -> dict[tuple[int, int], float]:
+    """Combined similarity of the pairs within the date window that reach ``EDGE_MIN``
+    (at most ``MAX_NEIGHBOURS`` per article, the most similar)."""
+    return undirected(directed_edges(f))
 
 
 def average_linkage(n: int, edges: dict[tuple[int, int], float], threshold: float) -> list[int]:

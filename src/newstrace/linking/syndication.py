@@ -24,7 +24,7 @@ Nothing here is quadratic: buckets are sorted arrays, and a bucket of k members 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -130,37 +130,74 @@ def containment(sigs: Signatures, i: int, j: int) -> float:
     return min(1.0, inter / max(1, min(a, b)))
 
 
-def _band_candidates(sig: np.ndarray, ok: np.ndarray, threshold: float) -> set[tuple[int, int]]:
-    """LSH banding over compact arrays: documents sharing any band are candidates.
-
+def band_keys(sig: np.ndarray, threshold: float) -> np.ndarray:
+    """(n, bands) uint64 bucket keys of signatures ``sig`` for an LSH at ``threshold``:
     datasketch's optimal (bands, rows) for the threshold; each band's rows are hashed to one
-    64-bit key with random odd multipliers. Within a bucket, each member is paired with the
-    bucket's first member and with its predecessor: copies are transitive, so this finds the
-    same groups as all pairs would, without the quadratic blow-up of a big bucket (a wire
-    story run verbatim by hundreds of sites).
-    """
+    64-bit key with fixed random odd multipliers (the same keys in every process, so they can
+    be kept in the store's copy index)."""
     bands, rows = _optimal_param(threshold, NUM_PERM, 0.5, 0.5)
+    rng = np.random.default_rng(7)
+    mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    sub = sig.astype(np.uint64)
+    out = np.empty((len(sig), bands), dtype=np.uint64)
+    for band in range(bands):
+        block = sub[:, band * rows : (band + 1) * rows]
+        out[:, band] = (block * mult[None, :]).sum(axis=1)  # wraps mod 2**64: a hash, not a sum
+    return out
+
+
+def all_band_keys(full: np.ndarray, lead: np.ndarray) -> np.ndarray:
+    """The bucket keys of both LSH tables side by side: whole-text bands, then lead bands."""
+    return np.concatenate([band_keys(full, LSH_THRESHOLD), band_keys(lead, LEAD_THRESHOLD)], axis=1)
+
+
+def bucket_pairs(members: Sequence[int]) -> list[tuple[int, int]]:
+    """The candidate pairs of one bucket (members in store order): each member with the
+    bucket's first member and with its predecessor. Copies are transitive, so this finds the
+    same groups as all pairs would, without the quadratic blow-up of a big bucket (a wire story
+    run verbatim by hundreds of sites); each pair belongs to its later member, so a bucket that
+    grows by appending keeps its old pairs (incremental linking adds the newcomers' only)."""
+    out = []
+    for k in range(1, len(members)):
+        out.append((members[0], members[k]))
+        out.append((members[k - 1], members[k]))
+    return out
+
+
+def _band_candidates(sig: np.ndarray, ok: np.ndarray, threshold: float) -> set[tuple[int, int]]:
+    """LSH banding over compact arrays: documents sharing any band are candidates
+    (``bucket_pairs`` of each bucket)."""
     idx = np.flatnonzero(ok)
     out: set[tuple[int, int]] = set()
     if len(idx) < 2:
         return out
-    rng = np.random.default_rng(7)
-    mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
-    sub = sig[idx].astype(np.uint64)
-    for band in range(bands):
-        block = sub[:, band * rows : (band + 1) * rows]
-        keys = (block * mult[None, :]).sum(axis=1)  # wraps mod 2**64: a hash, not a sum
+    keys_all = band_keys(sig[idx], threshold)
+    for band in range(keys_all.shape[1]):
+        keys = keys_all[:, band]
         order = np.argsort(keys, kind="stable")
         sk = keys[order]
         starts = np.flatnonzero(np.r_[True, sk[1:] != sk[:-1]])
         ends = np.r_[starts[1:], len(sk)]
         for lo, hi in zip(starts[ends - starts > 1], ends[ends - starts > 1], strict=True):
-            members = idx[order[lo:hi]]  # ascending store order (stable sort)
-            first = int(members[0])
-            for k in range(1, len(members)):
-                out.add((first, int(members[k])))
-                out.add((int(members[k - 1]), int(members[k])))
+            members = [int(m) for m in idx[order[lo:hi]]]  # ascending store order (stable)
+            out.update(bucket_pairs(members))
     return out
+
+
+def verified(
+    sigs: Signatures, agency_lists: Sequence[Sequence[str]], cands: Iterable[tuple[int, int]]
+) -> list[tuple[int, int, float]]:
+    """The candidate pairs whose containment reaches the bar (lower for a shared agency)."""
+    pairs: list[tuple[int, int, float]] = []
+    for i, j in sorted(cands):
+        if i == j:
+            continue
+        c = containment(sigs, i, j)
+        shared = {a.lower() for a in agency_lists[i]} & {a.lower() for a in agency_lists[j]}
+        bar = MIN_CONTAINMENT_SAME_AGENCY if shared else MIN_CONTAINMENT
+        if c >= bar:
+            pairs.append((i, j, c))
+    return pairs
 
 
 def copy_pairs(
@@ -169,16 +206,7 @@ def copy_pairs(
     """Verified (i, j, containment) pairs of near-copies, i < j."""
     cands = _band_candidates(sigs.full, sigs.ok, LSH_THRESHOLD)
     cands |= _band_candidates(sigs.lead, sigs.ok, LEAD_THRESHOLD)
-    agencies = [frozenset(a.lower() for a in ag) for ag in agency_lists]
-    pairs: list[tuple[int, int, float]] = []
-    for i, j in sorted(cands):
-        if i == j:
-            continue
-        c = containment(sigs, i, j)
-        bar = MIN_CONTAINMENT_SAME_AGENCY if agencies[i] & agencies[j] else MIN_CONTAINMENT
-        if c >= bar:
-            pairs.append((i, j, c))
-    return pairs
+    return verified(sigs, agency_lists, cands)
 
 
 def copy_of(docs: Sequence[CopyInput]) -> list[int | None]:
@@ -191,7 +219,7 @@ def copy_of(docs: Sequence[CopyInput]) -> list[int | None]:
     )
 
 
-def _is_agency_copy(publisher: str | None, agencies: Sequence[str]) -> bool:
+def is_agency_copy(publisher: str | None, agencies: Sequence[str]) -> bool:
     """The publisher is one of the wire services the text credits (AP's own copy of an AP
     story)."""
     if not publisher or not agencies:
@@ -263,21 +291,39 @@ def resolve_copies(
     for members in groups.values():
         if len(members) < 2:
             continue
-        cands = earliest_candidates(members, times)
-        full = FULL_TEXT * max(int(sigs.size[k]) for k in cands)
-        first = min(
-            cands,
-            key=lambda k: (
-                int(sigs.size[k]) < full,
-                not (publishers is not None and _is_agency_copy(publishers[k], agency_lists[k])),
-                # then a key of the text itself (its MinHash signature), not the store order:
-                # the pick, and the stories copies are linked through, must not depend on the
-                # order articles were ingested in; identical texts fall back to store order
-                sigs.full[k].tobytes(),
-                k,
-            ),
+        first = earliest_version(
+            members,
+            times,
+            lambda k: int(sigs.size[k]),
+            lambda k: publishers is not None and is_agency_copy(publishers[k], agency_lists[k]),
+            lambda k: sigs.full[k].tobytes(),
         )
         for m in members:
             if m != first:
                 out[m] = first
     return out
+
+
+def earliest_version(
+    members: Sequence[int],
+    times: Sequence[Instant | None],
+    size: Callable[[int], int],
+    agency_copy: Callable[[int], bool],
+    text_key: Callable[[int], bytes],
+) -> int:
+    """The member of a copy group the others copy (see ``resolve_copies``); members are
+    numbered in store order (the last tie-break)."""
+    cands = earliest_candidates(members, times)
+    full = FULL_TEXT * max(size(k) for k in cands)
+    return min(
+        cands,
+        key=lambda k: (
+            size(k) < full,
+            not agency_copy(k),
+            # then a key of the text itself (its MinHash signature), not the store order:
+            # the pick, and the stories copies are linked through, must not depend on the
+            # order articles were ingested in; identical texts fall back to store order
+            text_key(k),
+            k,
+        ),
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -207,12 +207,25 @@ class Store:
                 "INSERT INTO links (article_seq, copy_of, story) VALUES (?, ?, ?)", links
             )
 
-    def replace_claims(self, claims: Iterable[ClaimRow]) -> None:
+    def replace_claims(
+        self, claims: Iterable[ClaimRow], stories: Iterable[str] | None = None
+    ) -> None:
         """Replace all claims: (id, story, text, record, [(article_seq, attribution idx)],
-        the (k, 384) sentence vectors of its k statements or None)."""
+        the (k, 384) sentence vectors of its k statements or None). With ``stories``, only
+        the claims of those stories are replaced (incremental linking); ``claims`` must then
+        belong to them."""
         with self._tx():
-            self.conn.execute("DELETE FROM claim_members")
-            self.conn.execute("DELETE FROM claims")
+            if stories is None:
+                self.conn.execute("DELETE FROM claim_members")
+                self.conn.execute("DELETE FROM claims")
+            else:
+                for sid in sorted(set(stories)):
+                    self.conn.execute(
+                        "DELETE FROM claim_members WHERE claim_id IN "
+                        "(SELECT id FROM claims WHERE story = ?)",
+                        (sid,),
+                    )
+                    self.conn.execute("DELETE FROM claims WHERE story = ?", (sid,))
             for cid, story, text, record, members, vector in claims:
                 self.conn.execute(
                     "INSERT INTO claims (id, story, text, record, vector) VALUES (?, ?, ?, ?, ?)",
@@ -274,6 +287,22 @@ class Store:
     def _tx(self) -> _Transaction:
         return _Transaction(self)
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Reads inside see one committed state of the store (one read transaction; in WAL
+        mode writers go on meanwhile). Inside a transaction already (PostgreSQL's linking,
+        a caller's): that one."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN")
+        self.conn.execute("SELECT 1 FROM articles LIMIT 1").fetchall()  # fixes the snapshot
+        try:
+            yield
+        finally:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+
     def linking(self) -> AbstractContextManager[None]:
         """Held around a whole linking (``link_store``). On SQLite nothing: one process links
         a file at a time, and each table is replaced in one transaction. PostgreSQL
@@ -333,16 +362,24 @@ class Store:
 
 
 class _Transaction:
+    """A write transaction of its own, or part of the one open already (linking writes links,
+    claims and its indexes in one)."""
+
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.outer = False
 
     def __enter__(self) -> None:
-        self.store.conn.execute("BEGIN IMMEDIATE")
+        self.outer = bool(self.store.conn.in_transaction)
+        if not self.outer:
+            self.store.conn.execute("BEGIN IMMEDIATE")
 
     def __exit__(
         self, t: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None
     ) -> None:
         conn = self.store.conn
+        if self.outer:
+            return
         if t is None:
             conn.execute("COMMIT")
         else:

@@ -116,7 +116,46 @@ CREATE TABLE sentence_vectors (
 );
 """
 
-PG_MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, rekey, _V5]
+# Version 6: the incremental linking indexes (``schema._V6``); REAL is float4 here, which holds
+# the float32 similarities exactly.
+_V6 = f"""
+CREATE TABLE copy_signatures (
+    article_seq  BIGINT PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+    size         INTEGER NOT NULL,
+    ok           INTEGER NOT NULL,
+    signature    BYTEA NOT NULL
+);
+CREATE TABLE copy_bands (
+    band         INTEGER NOT NULL,
+    bucket       BIGINT NOT NULL,
+    article_seq  BIGINT NOT NULL,
+    PRIMARY KEY (band, bucket, article_seq)
+);
+CREATE TABLE story_features (
+    article_seq  BIGINT PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+    day          INTEGER,
+    seconds      DOUBLE PRECISION,
+    content_key  BYTEA NOT NULL,
+    terms        BYTEA NOT NULL,
+    weights      BYTEA NOT NULL,
+    names        BYTEA NOT NULL
+);
+CREATE INDEX story_features_day ON story_features(day);
+CREATE TABLE story_edges (
+    src  BIGINT NOT NULL,
+    dst  BIGINT NOT NULL,
+    sim  REAL NOT NULL,
+    PRIMARY KEY (src, dst)
+);
+CREATE INDEX story_edges_dst ON story_edges(dst);
+CREATE TABLE media_names (
+    name  {_T} PRIMARY KEY
+);
+CREATE INDEX links_copy_of ON links(copy_of);
+"""
+
+
+PG_MIGRATIONS: list[str | Callable[[Any], None]] = [_V1, _V2, _V3, rekey, _V5, _V6]
 
 
 def pg_version(conn: PgConnection) -> int | None:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from newstrace.errors import StoreError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 # Version 1. ``articles.record`` holds the full AnalyzedArticle JSON (the public contract), so
 # every other table can be rebuilt from it; the flattened columns exist for queries only.
@@ -183,7 +183,57 @@ CREATE TABLE sentence_vectors (
 """
 
 
-MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, rekey, _V5]
+# Version 6 (incremental linking, ``linking.index``): the indexes linking keeps so that adding
+# k articles costs what the k articles cost. Written by every linking, rebuilt whole by a full
+# relink (``newstrace relink``); a store migrated to this version relinks fully once (linking
+# keeps a fingerprint of its parameters in ``state``).
+# - ``copy_signatures``: each article's whole-text MinHash signature (128 uint32, little-endian),
+#   its number of distinct shingles and whether it is long enough to be linked;
+# - ``copy_bands``: its LSH bucket per band (whole-text bands, then lead bands; the uint64 key
+#   stored as the signed 64-bit integer with the same bits);
+# - ``story_features``: its story features (term and name hashes as int64 arrays, float32
+#   weights), day number, instant and content key;
+# - ``story_edges``: each article's kept neighbours in the story similarity graph (src keeps
+#   dst), the similarity as the float32 value it was computed as;
+# - ``media_names``: normalised names of media seen (claims' provenance tells media apart).
+_V6 = """
+CREATE TABLE copy_signatures (
+    article_seq  INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+    size         INTEGER NOT NULL,
+    ok           INTEGER NOT NULL,
+    signature    BLOB NOT NULL
+);
+CREATE TABLE copy_bands (
+    band         INTEGER NOT NULL,
+    bucket       BIGINT NOT NULL,
+    article_seq  BIGINT NOT NULL,
+    PRIMARY KEY (band, bucket, article_seq)
+) WITHOUT ROWID;
+CREATE TABLE story_features (
+    article_seq  INTEGER PRIMARY KEY REFERENCES articles(seq) ON DELETE CASCADE,
+    day          INTEGER,
+    seconds      REAL,
+    content_key  BLOB NOT NULL,
+    terms        BLOB NOT NULL,
+    weights      BLOB NOT NULL,
+    names        BLOB NOT NULL
+);
+CREATE INDEX story_features_day ON story_features(day);
+CREATE TABLE story_edges (
+    src  BIGINT NOT NULL,
+    dst  BIGINT NOT NULL,
+    sim  REAL NOT NULL,
+    PRIMARY KEY (src, dst)
+) WITHOUT ROWID;
+CREATE INDEX story_edges_dst ON story_edges(dst);
+CREATE TABLE media_names (
+    name  TEXT PRIMARY KEY
+);
+CREATE INDEX links_copy_of ON links(copy_of);
+"""
+
+
+MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, rekey, _V5, _V6]
 
 
 def migrate(conn: sqlite3.Connection, path: str) -> None:
