@@ -337,6 +337,7 @@ def test_concurrent_ingests_into_postgresql_equal_one_ingest(pg_db: str, tmp_pat
 # -- acceptance 2 ---------------------------------------------------------------------------------
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 POLNEAR_DEV = SHARED / "data" / "polnear" / "dev"
+FOOTER = "\n\nCopyright 2018 Daily Example. All rights reserved. Sign up for our newsletter."
 CLAIMS_DEV = SHARED / "data" / "claims-dev" / "articles.jsonl"
 
 
@@ -349,15 +350,30 @@ def test_dask_ingest_into_postgresql_links_as_one_process_into_sqlite(
     pg_db: str, tmp_path: Path
 ) -> None:
     pytest.importorskip("distributed", reason="the [dask] extra is not installed")
-    paths = [str(POLNEAR_DEV), str(CLAIMS_DEV)]
+    # The corpora hold no republished text; two republications of a claims-dev article (another
+    # id, outlet and day; one with a footer) give the copy detection something to agree on.
+    first = json.loads(CLAIMS_DEV.read_text(encoding="utf-8").splitlines()[0])
+    reposts = tmp_path / "reposts.jsonl"
+    with reposts.open("w", encoding="utf-8") as f:
+        for i, (outlet, footer) in enumerate((("wire.example", ""), ("daily.example", FOOTER))):
+            rec = {
+                **first,
+                "id": f"repost-{i}",
+                "url": f"https://{outlet}/{i}",
+                "source_domain": outlet,
+                "date_publish": f"2018-04-{18 + i}",
+                "maintext": first["maintext"] + footer,
+            }
+            f.write(json.dumps(rec) + "\n")
+    paths = [str(POLNEAR_DEV), str(CLAIMS_DEV), str(reposts)]
     sqlite_db = str(tmp_path / "one.db")
     env = {"NEWSTRACE_DB": ""}
     for args in (["--workers", "2", "--db", pg_db], ["--db", sqlite_db]):
         res = CliRunner(env=env).invoke(cli, ["ingest", *paths, "--no-progress", *args])
         assert res.exit_code == 0, res.output
     with open_store(pg_db, readonly=True) as pg, open_store(sqlite_db, readonly=True) as lite:
-        assert pg.count() == lite.count() > 100
+        assert pg.count() == lite.count() == 111
         got, want = linking_of(pg), linking_of(lite)
     assert got[0] == want[0]  # stories
-    assert got[1] == want[1]  # copies
+    assert got[1] == want[1] == {"repost-0": "wcl50-0_L", "repost-1": "wcl50-0_L"}  # copies
     assert got[2] == want[2] and len(got[2]) > 50  # claims
