@@ -132,6 +132,8 @@ def test_one_proposition_in_three_wordings_is_one_claim(pompeo_db: Path) -> None
     assert record["origin"]["source"] == "The Washington Post" and record["origin"]["stated"]
     assert record["first_report"]["id"] == "pompeo-times"
     assert [d["party"] for d in record["disputers"]] == ["North Korea"]
+    # "called the report false": its cue asserts, its stance toward the claim contradicts.
+    assert record["disputers"][0]["stances"] == ["contradict"]
 
 
 def test_different_propositions_stay_apart(pompeo_db: Path) -> None:

@@ -300,7 +300,9 @@ def provenance(
         d = disputers.setdefault(
             p, {"party": p, "sources": [], "stances": [], "articles": [], "attributions": []}
         )
-        for key, val in (("sources", src), ("stances", a.stance), ("articles", art.id)):
+        # The stance toward this claim: a cue that asserts "the report is false" contradicts it.
+        toward = a.stance if a.stance in DISPUTE_STANCES else "contradict"
+        for key, val in (("sources", src), ("stances", toward), ("articles", art.id)):
             if val not in d[key]:
                 d[key].append(val)
         ref = _article_ref(art, st)
