@@ -6,10 +6,10 @@ Runs, side by side (alternating, ``--repeat`` times each, the fastest run counts
   (b) ``newstrace analyze --profile P --format jsonl FILES > /dev/null`` over the same files,
       for each profile P (a Python process calling ``Analyzer(profile=P).analyze_one`` when
       the CLI is not installed).
-Prints the wall times, each profile's ratio to (a) (targets: default <= 1.6, fast <= 1.1) and
-its peak resident memory (target < 1.5 GB).
+Prints the wall times, each profile's ratio to (a) (targets: transformer <= 1.6, fast <= 1.1)
+and its peak resident memory (target < 1.5 GB).
 
-    python benchmarks/speed.py [--n 120] [--repeat 1] [--profiles default,fast] [--dir DIR]
+    python benchmarks/speed.py [--n 120] [--repeat 1] [--profiles transformer,fast] [--dir DIR]
 """
 
 from __future__ import annotations
@@ -48,7 +48,8 @@ for p in paths:
     analyzer.analyze_one(Article(path=p, text=text, meta=ArticleMeta()))
 """
 
-TARGETS = {"default": 1.6, "fast": 1.1}
+# The issue's targets: the default profile (meant to be the transformer) and fast.
+TARGETS = {"transformer": 1.6, "fast": 1.1}
 
 
 def _time(cmd: list[str]) -> tuple[float, float]:
@@ -68,7 +69,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=120)
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--model", default=None, help="spaCy model (default: newstrace's setting)")
-    ap.add_argument("--profiles", default="default,fast", help="comma-separated")
+    ap.add_argument("--profiles", default="transformer,fast", help="comma-separated")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     if not args.dir.is_dir():

@@ -4,7 +4,7 @@ Measured on the shipped models and rules (``newstrace eval polnear ../shared/dat
 --profile P``; titles read as ``analyze`` reads them, headlines analysed):
 - ``fast`` (CRF): exact F1 0.770 / 0.710 / 0.571, overlap 0.806 / 0.805 / 0.836
   (source / cue / content);
-- ``default`` (transformer): exact F1 DEFAULT_EXACT, overlap DEFAULT_OVERLAP.
+- ``transformer``: exact F1 DEFAULT_EXACT, overlap DEFAULT_OVERLAP.
 The floors sit about 0.02 below, so a real regression fails while a small rule change does not.
 The CRF alone has its own gate in test_tagger_model.py.
 """
@@ -29,7 +29,7 @@ FLOORS = {
         "overlap.cue": 0.785,
         "overlap.content": 0.815,
     },
-    "default": {
+    "transformer": {
         "exact.source": 0.0,
         "exact.cue": 0.0,
         "exact.content": 0.0,
@@ -42,11 +42,11 @@ FLOORS = {
 
 @needs_shared
 @pytest.mark.slow
-@pytest.mark.parametrize("profile", ["fast", "default"])
+@pytest.mark.parametrize("profile", ["fast", "transformer"])
 def test_polnear_dev_attributions_stay_above_their_floors(profile: str) -> None:
     from newstrace.eval import polnear
 
-    if profile == "default" and not DEFAULT_ONNX_PATH.is_file():
+    if profile == "transformer" and not DEFAULT_ONNX_PATH.is_file():
         pytest.skip("no transformer tagger shipped in this checkout")
     result = polnear.run(DEV, system="analyzer", profile=profile)
     assert result["articles"] == 84

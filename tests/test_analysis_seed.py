@@ -81,7 +81,7 @@ def _transformer_available() -> bool:
 MODES = (
     [(False, "fast")]
     + ([(True, "fast")] if _tagger_available() else [])
-    + ([(True, "default")] if _transformer_available() else [])
+    + ([(True, "transformer")] if _transformer_available() else [])
 )
 
 

@@ -99,7 +99,7 @@ def test_the_runtime_never_imports_torch() -> None:
         "import sys\n"
         "from newstrace.analysis.pipeline import Analyzer\n"
         "from newstrace.model import Article, ArticleMeta\n"
-        "a = Analyzer(profile='default')\n"
+        "a = Analyzer(profile='transformer')\n"
         "a.analyze_one(Article(path='t', text='“Yes,” he said.', meta=ArticleMeta()))\n"
         "assert 'torch' not in sys.modules, 'torch imported'\n"
     )

@@ -152,7 +152,8 @@ def prose_text(article: Article) -> str:
 
 
 def _load_tagger(profile: str = "fast") -> Any:
-    """The span tagger of ``profile``: the CRF for ``fast``, the ONNX transformer otherwise.
+    """The span tagger of ``profile``: the CRF for ``fast``, the ONNX transformer for
+    ``transformer``.
 
     A missing CRF model leaves the rules alone (a source checkout before training); a missing
     or broken transformer is a ``ModelError``, since the user asked for it by name.

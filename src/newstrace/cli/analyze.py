@@ -17,11 +17,12 @@ FORMATS = ("text", "json", "jsonl")
 
 
 def profile_option(f: Any) -> Any:
-    """``--profile default|fast`` (env ``NEWSTRACE_PROFILE``), shared by analyze and ingest."""
+    """``--profile default|fast|transformer`` (env ``NEWSTRACE_PROFILE``), shared by analyze,
+    ingest and eval polnear."""
     return click.option(
         "--profile",
         envvar=settings.PROFILE.env,
-        type=click.Choice([*settings.PROFILES, "transformer"], case_sensitive=False),
+        type=click.Choice(settings.PROFILES, case_sensitive=False),
         default=None,
         help=settings.PROFILE.help + f" [default: {settings.PROFILE.default}]",
     )(f)
