@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from newstrace.linking.statements import MIN_CLAIM_WORDS, Statement, word_count
 from newstrace.linking.text import STOPWORDS, content_words
@@ -50,9 +52,6 @@ SAME_ARTICLE_PENALTY = 0.15
 # misses: rare names and terms the outlets copy from one another ("pre-preliminary stages").
 LEXICAL_WEIGHT = 0.4
 ONE_PER_ARTICLE = True
-# Overlapping statements of one article (a quote and the fragment of it a nested cue
-# governs) say one thing: the unit is as close to another as its closest member.
-UNIT_MAX = False
 # Linkage between two clusters: this share of their average similarity, the rest their closest
 # pair. Pure average linkage (1.0) lets one odd member keep two wordings of a claim apart;
 # pure single link (0.0) chains unrelated statements.
@@ -112,31 +111,54 @@ def features(st: Statement) -> Features:
     )
 
 
+def _incidence(sets: Sequence[frozenset[str]]) -> sparse.csr_matrix:
+    """(n, vocabulary) 0/1 matrix of which statement holds which item."""
+    vocab: dict[str, int] = {}
+    rows, cols = [], []
+    for r, items in enumerate(sets):
+        for item in items:
+            rows.append(r)
+            cols.append(vocab.setdefault(item, len(vocab)))
+    data = np.ones(len(rows), dtype=np.float32)
+    return sparse.csr_matrix((data, (rows, cols)), shape=(len(sets), max(len(vocab), 1)))
+
+
+def _shared(sets: Sequence[frozenset[str]]) -> np.ndarray:
+    """(n, n) counts of items two statements share."""
+    m = _incidence(sets)
+    return np.asarray((m @ m.T).todense())
+
+
 def similarity(vecs: np.ndarray, feats: Sequence[Features], articles: Sequence[int]) -> np.ndarray:
-    """(n, n) similarity: cosine corrected by negation, numbers, names, speaker, article."""
-    sim = vecs @ vecs.T
+    """(n, n) similarity: cosine corrected by negation, numbers, names, speaker, article.
+
+    All corrections are matrix operations (incidence matrices of numbers, names and stems):
+    a story's few thousand statements cost milliseconds, not a Python loop over pairs."""
+    sim = (vecs @ vecs.T).astype(np.float64)
+    n = len(feats)
     arts = np.asarray(articles)
     sim -= SAME_ARTICLE_PENALTY * (arts[:, None] == arts[None, :])
-    n = len(feats)
-    for i in range(n):
-        fi = feats[i]
-        for j in range(i + 1, n):
-            fj = feats[j]
-            adj = 0.0
-            if fi.negated != fj.negated:
-                adj -= NEGATION_PENALTY
-            if fi.numbers and fj.numbers and not fi.numbers & fj.numbers:
-                adj -= NUMBER_PENALTY
-            if fi.names and fj.names and not fi.names & fj.names:
-                adj -= NAME_PENALTY
-            if fi.speaker and fi.speaker == fj.speaker:
-                adj += SPEAKER_BONUS
-            if fi.stems and fj.stems:
-                shared = len(fi.stems & fj.stems)
-                adj += LEXICAL_WEIGHT * shared / min(len(fi.stems), len(fj.stems))
-            if adj:
-                sim[i, j] += adj
-                sim[j, i] += adj
+    negated = np.array([f.negated for f in feats])
+    sim -= NEGATION_PENALTY * (negated[:, None] != negated[None, :])
+    for sets, penalty in (
+        ([f.numbers for f in feats], NUMBER_PENALTY),
+        ([f.names for f in feats], NAME_PENALTY),
+    ):
+        has = np.array([bool(x) for x in sets])
+        disjoint = (has[:, None] & has[None, :]) & (_shared(sets) == 0)
+        sim -= penalty * disjoint
+    speakers = [f.speaker for f in feats]
+    codes = {sp: k for k, sp in enumerate(sorted({x for x in speakers if x}))}
+    code = np.array([codes.get(x, -1) if x else -1 for x in speakers])
+    sim += SPEAKER_BONUS * ((code[:, None] == code[None, :]) & (code[:, None] >= 0))
+    stems = [f.stems for f in feats]
+    sizes = np.array([len(x) for x in stems], dtype=np.float64)
+    smaller = np.minimum(sizes[:, None], sizes[None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        overlap = np.where(smaller > 0, _shared(stems) / np.where(smaller > 0, smaller, 1), 0.0)
+    sim += LEXICAL_WEIGHT * overlap
+    # The corrections are for pairs; a statement compared with itself keeps its cosine.
+    np.fill_diagonal(sim, np.diag(vecs @ vecs.T) - SAME_ARTICLE_PENALTY if n else 0.0)
     return sim
 
 
@@ -220,23 +242,24 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
     # thing: they cluster as one unit, so the article constraint does not split them.
     units = _overlap_units([statements[i] for i in core])
     unit_of = {core[k]: u for u, ks in enumerate(units) for k in ks}
-    unit_sim = np.zeros((len(units), len(units)))
-    for u, ku in enumerate(units):
-        rows = [core[k] for k in ku]
-        for v in range(u, len(units)):
-            cols = [core[k] for k in units[v]]
-            block = sim[np.ix_(rows, cols)]
-            unit_sim[u, v] = unit_sim[v, u] = float(
-                block.max() if UNIT_MAX and u != v else block.mean()
-            )
+    # Unit-to-unit similarity: the mean over their members' pairs (one sparse product).
+    pick = sparse.csr_matrix(
+        (
+            [1.0 / len(ks) for ks in units for _k in ks],
+            ([unit_of[core[k]] for ks in units for k in ks], [k for ks in units for k in ks]),
+        ),
+        shape=(len(units), len(core)),
+    )
+    sub = sim[np.ix_(core, core)]
+    unit_sim = np.asarray(pick @ sub @ pick.T) if units else np.zeros((0, 0))
     # The one-per-article rule is per attribution: sentences of one quoted paragraph may
     # state one proposition together.
     unit_articles = [statements[core[ks[0]]].article for ks in units]
-    unit_parts = [
-        statements[core[ks[0]]].index if statements[core[ks[0]]].index is not None else -1 - u
-        for u, ks in enumerate(units)
-    ]
-    labels = average_linkage(unit_sim, unit_articles, CLAIM_MIN, unit_parts) if units else []
+    unit_parts: list[int] = []
+    for u, ks in enumerate(units):
+        index = statements[core[ks[0]]].index
+        unit_parts.append(index if index is not None else -1 - u)
+    labels = _by_component(unit_sim, unit_articles, unit_parts)
     found: list[list[int]] = [[] for _ in range(max(labels, default=-1) + 1)]
     for i in core:
         found[labels[unit_of[i]]].append(i)
@@ -276,6 +299,34 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
         if row[best] >= floor:
             claims[owner[attributed[best]]].append(i)
     return [sorted(c) for c in claims]
+
+
+def _by_component(sim: np.ndarray, articles: list[int], parts: list[int]) -> list[int]:
+    """``average_linkage`` run on each connected component of the graph of pairs at or above
+    the cut, separately. Exact: two clusters merge only when some pair of their members is at
+    the cut or above (the linkage mixes in their closest pair), so no claim spans components;
+    and it keeps the cubic clustering to components of a few statements, not whole stories."""
+    n = sim.shape[0]
+    if n == 0:
+        return []
+    adjacency = sparse.csr_matrix(sim >= CLAIM_MIN)
+    count, component = connected_components(adjacency, directed=False)
+    labels = [-1] * n
+    next_label = 0
+    for c in range(count):
+        idx = np.flatnonzero(component == c)
+        local = average_linkage(
+            sim[np.ix_(idx, idx)],
+            [articles[i] for i in idx],
+            CLAIM_MIN,
+            [parts[i] for i in idx],
+        )
+        for i, lab in zip(idx, local, strict=True):
+            labels[int(i)] = next_label + lab
+        next_label += max(local) + 1
+    # Labels in order of first member, as average_linkage gives them.
+    relabel: dict[int, int] = {}
+    return [relabel.setdefault(lab, len(relabel)) for lab in labels]
 
 
 def _overlap_units(sts: Sequence[Statement]) -> list[list[int]]:
