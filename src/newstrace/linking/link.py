@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import re
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -407,13 +408,13 @@ def _stories_mentioning(store: Store, names: set[str]) -> set[str]:
         toks = re.findall(r"\w+", name)
         if not toks:
             continue
-        try:
+        if isinstance(store.conn, sqlite3.Connection):
             rows = store.conn.execute(
                 "SELECT l.story FROM article_fts f JOIN links l ON l.article_seq = f.rowid "
                 "WHERE article_fts MATCH ?",
                 ('"' + " ".join(toks) + '"',),
             ).fetchall()
-        except Exception:  # no full-text index (PostgreSQL)
+        else:  # no full-text index on PostgreSQL (and a failed query would end its snapshot)
             rows = store.conn.execute(
                 "SELECT l.story FROM articles a JOIN links l ON l.article_seq = a.seq "
                 "WHERE LOWER(a.record) LIKE ?",
