@@ -507,3 +507,59 @@ def _origin(votes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
         "published": art.published,
         "attributions": v["attributions"],
     }
+
+
+# What a reaction points back at. A "report" is one outlet's story: a reaction to it answers
+# the story's main claim and the claims of that report's origin. An accusation ("a sham
+# lawsuit", "baseless allegations", "denied colluding") answers every claim of the accusation
+# that two or more outlets carry, whoever they name as its source.
+_POINTS_AT_REPORT = re.compile(
+    r"\b(report|reports|reporting|story|findings|assessment|memos?)\b", re.IGNORECASE
+)
+_POINTS_AT_ACCUSATION = re.compile(
+    r"\b(accusations?|allegations?|claims|lawsuit|suit|complaint|charges?|collu\w*|"
+    r"conspir\w*|meddl\w*|witch\s*hunt|hoax)\b",
+    re.IGNORECASE,
+)
+
+
+def _origin_name(record: dict[str, Any]) -> str:
+    return str((record.get("origin") or {}).get("source") or "")
+
+
+def answering_disputes(
+    record: dict[str, Any],
+    members: Sequence[Statement],
+    disputes: Sequence[Statement],
+    main: bool,
+    main_record: dict[str, Any] | None,
+) -> list[Statement]:
+    """Disputes of the story that answer this claim without restating it (see
+    ``_POINTS_AT_REPORT`` and ``_POINTS_AT_ACCUSATION``), plus those naming its origin. A
+    party never disputes its own claim. ``main``: this is the story's main claim."""
+    name = _origin_name(record)
+    main_name = _origin_name(main_record or {})
+    # A claim no one is named for (outlets state it as fact) is the story's news itself.
+    same_origin = not name or person_key(name) == person_key(main_name)
+    carried = len(record.get("articles") or []) >= 2
+    if not carried and not main:
+        return []
+    inside = {(s.article, s.index) for s in members}
+    backers = {person_key(b.get("name") or "") for b in record.get("independent_backers") or []}
+    out = []
+    for d in disputes:
+        a = d.attribution
+        if (d.article, d.index) in inside or a is None or a.source is None:
+            continue
+        who = a.source.resolved
+        if name and (party(who) == party(name) or person_key(who) == person_key(name)):
+            continue
+        if person_key(who) in backers:
+            continue
+        said = d.text + " " + (a.cue.text if a.cue else "")
+        at_report = bool(_POINTS_AT_REPORT.search(said)) and (main or same_origin)
+        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and carried
+        names_origin = bool(name) and person_key(name) in said.lower()
+        if at_report or at_accusation or names_origin:
+            out.append(d)
+    return out
