@@ -295,6 +295,35 @@ def test_pg_a_waiting_linker_links_what_was_stored_meanwhile(pg_db: str) -> None
         assert other.state("links_stale") == "0"
 
 
+def _hold_linking(db: str, ready: Any) -> None:
+    with open_store(db) as store, store.linking():
+        store.conn.execute("DELETE FROM links")  # half-way through writing its links
+        ready.set()
+        time.sleep(600)
+
+
+def test_pg_a_linker_killed_mid_way_leaves_no_lock_and_no_half_links(pg_db: str) -> None:
+    with open_store(pg_db) as store:
+        for rec in _linked()[:4]:
+            store.add(rec)
+        link_store(store)
+        before = linking_of(store)
+    ctx = multiprocessing.get_context("spawn")
+    ready = ctx.Event()
+    proc = ctx.Process(target=_hold_linking, args=(pg_db, ready))
+    proc.start()
+    assert ready.wait(120)
+    proc.kill()  # SIGKILL: no cleanup runs in it
+    proc.join(30)
+    with open_store(pg_db) as store:
+        assert linking_of(store) == before  # its transaction never committed
+        store.add(_linked()[4])
+        started = time.monotonic()
+        assert link_store(store).articles >= 1  # the lock went with its session
+        assert time.monotonic() - started < 60
+        assert store.state("links_stale") == "0"
+
+
 # -- concurrent ingests -------------------------------------------------------------------------
 def _ingest_part(db: str, part: list[int], barrier: Any) -> None:
     recs = _linked()
