@@ -210,7 +210,7 @@ def run(
         path = Path(db) if db else Path(tmp) / "claims.db"
         ingest([str(articles), *distractors], path, factory, link=False)
         with open_store(path) as store:
-            link_store(store)
+            link_store(store, full=True)  # a reused store is relinked whole
             predicted = predictions(store)
             traces = {g["id"]: trace_answer(g["id"], trace(store, g["statement"])) for g in gold}
     if out_dir:

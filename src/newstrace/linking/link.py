@@ -1,9 +1,13 @@
-"""Link everything in a store: copies, then stories, then claims with their provenance.
+"""Link a store: copies, then stories, then claims with their provenance.
 
-Linking is recomputed over the whole store (it is cheap next to the analysis: see
-benchmarks/linking.py) and written back in one transaction per table, so the store always holds
-one consistent linking. Texts are streamed from the store twice (signatures, then story
-features) and never all held in memory.
+``ingest`` links only what it adds (``linking.index``: the newcomers are compared with
+candidates from indexes kept in the store, and only the stories they touch are clustered and
+their claims recomputed); ``newstrace relink`` (``full=True``) recomputes everything over the
+whole store, streaming the texts once. Both give the same copies, stories and claims
+(``tests/test_linking_incremental.py``). Linking reads one snapshot of the store and writes
+everything it changes in one transaction, so the store always holds one consistent linking.
+After an upgrade that changes how claims are made, run ``newstrace relink``: incremental
+linking keeps the claims of the stories it does not touch.
 """
 
 from __future__ import annotations
@@ -22,7 +26,12 @@ import numpy as np
 from newstrace.linking import index
 from newstrace.linking.claims import group
 from newstrace.linking.embed import embedder
-from newstrace.linking.provenance import ArticleInfo, norm, party, person_key, provenance
+from newstrace.linking.provenance import (
+    ArticleInfo,
+    answering_disputes,
+    norm,
+    provenance,
+)
 from newstrace.linking.statements import Statement, is_dispute, statements
 from newstrace.linking.stories import (
     THRESHOLD,
@@ -118,6 +127,8 @@ def _link(store: Store, full: bool) -> LinkSummary:
         generation = store.state("link_generation") or "0"
         if store.state("link_index") != index.FINGERPRINT:
             full = True
+        if not full and _unlinked(store) == 0:
+            return _summary(store)  # nothing new: the stored linking stands
         plan = None if full else _incremental(store)
         if plan is None:
             plan = _full(store)
@@ -141,18 +152,27 @@ def _link(store: Store, full: bool) -> LinkSummary:
         )
         store.set_state("link_generation", str(int(generation) + 1))
         store.set_state("link_index", index.FINGERPRINT)
-        unlinked = store.conn.execute(
-            "SELECT 1 FROM articles a WHERE NOT EXISTS "
-            "(SELECT 1 FROM links l WHERE l.article_seq = a.seq) LIMIT 1"
-        ).fetchone()
-        store.set_state("links_stale", "1" if unlinked else "0")
-        one = store.conn.execute
-        return LinkSummary(
-            articles=int(one("SELECT COUNT(*) FROM links").fetchone()[0]),
-            copies=int(one("SELECT COUNT(*) FROM links WHERE copy_of IS NOT NULL").fetchone()[0]),
-            stories=int(one("SELECT COUNT(DISTINCT story) FROM links").fetchone()[0]),
-            claims=int(one("SELECT COUNT(*) FROM claims").fetchone()[0]),
-        )
+        # articles stored since the snapshot stay unlinked: the next linking takes them
+        store.set_state("links_stale", "1" if _unlinked(store) else "0")
+        return _summary(store)
+
+
+def _unlinked(store: Store) -> int:
+    row = store.conn.execute(
+        "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS "
+        "(SELECT 1 FROM links l WHERE l.article_seq = a.seq)"
+    ).fetchone()
+    return int(row[0])
+
+
+def _summary(store: Store) -> LinkSummary:
+    one = store.conn.execute
+    return LinkSummary(
+        articles=int(one("SELECT COUNT(*) FROM links").fetchone()[0]),
+        copies=int(one("SELECT COUNT(*) FROM links WHERE copy_of IS NOT NULL").fetchone()[0]),
+        stories=int(one("SELECT COUNT(DISTINCT story) FROM links").fetchone()[0]),
+        claims=int(one("SELECT COUNT(*) FROM claims").fetchone()[0]),
+    )
 
 
 def _info(row: StoredArticle) -> ArticleInfo:
@@ -424,15 +444,6 @@ def _stories_mentioning(store: Store, names: set[str]) -> set[str]:
     return out
 
 
-# A dispute outside a claim still disputes it when it points back at what was reported
-# ("a sham lawsuit", "the allegations") or names the claim's origin.
-_POINTS_BACK = re.compile(
-    r"\b(report|reports|reporting|story|findings|accusations?|allegations?|claims?|lawsuit|suit|"
-    r"complaint|memos?|charges?|assessment|collu\w*|meddl\w*|witch\s*hunt|hoax)\b",
-    re.IGNORECASE,
-)
-
-
 def _when(infos: list[ArticleInfo], st: Statement) -> tuple[tuple[float, int], int, int]:
     """The order of a claim's members in its record (provenance sorts them the same way)."""
     art = infos[st.article]
@@ -485,13 +496,6 @@ def _denies(st: Statement) -> bool:
     return st.attribution is not None and is_dispute(st.attribution)
 
 
-# A reaction to an accusation as a whole ("a sham lawsuit", "baseless allegations") answers
-# every accusation it makes.
-_ANSWERS_ACCUSATION = re.compile(
-    r"\b(lawsuit|suit|complaint|allegations?|accusations?|charges?|claims)\b", re.IGNORECASE
-)
-
-
 def _origin_name(record: dict[str, Any]) -> str:
     return str((record.get("origin") or {}).get("source") or "")
 
@@ -503,34 +507,9 @@ def _outside_disputes(
     main: bool,
     main_origin: str,
 ) -> list[Statement]:
-    """Disputes of the story that answer this claim without restating it: a reaction to "the
-    report" answers the story's main claim and the claims of the same origin (the lawsuit's
-    other allegations); one naming the claim's origin answers that origin's claims."""
-    name = _origin_name(record)
-    # A claim no one is named for (outlets state it as fact) is the story's news itself.
-    same_origin = not name or person_key(name) == person_key(main_origin)
-    accusation = any(
-        s.attribution is not None and s.attribution.stance == "accuse" for s in members
-    )
-    if len(record["articles"]) < 2 and not main:
-        return []
-    inside = {(s.article, s.index) for s in members}
-    origin_party, origin_person = party(name), person_key(name)
-    out = []
-    for d in disputes:
-        a = d.attribution
-        if (d.article, d.index) in inside or a is None or a.source is None:
-            continue
-        who = a.source.resolved
-        if name and (party(who) == origin_party or person_key(who) == origin_person):
-            continue
-        said = d.text + " " + (a.cue.text if a.cue else "")
-        points_back = bool(_POINTS_BACK.search(said)) and (
-            main or same_origin or accusation and bool(_ANSWERS_ACCUSATION.search(said))
-        )
-        if points_back or name and origin_person in said.lower():
-            out.append(d)
-    return out
+    """Disputes of the story that answer this claim without restating it (the rule lives with
+    the rest of provenance: ``provenance.answering_disputes``)."""
+    return answering_disputes(record, members, disputes, main, {"origin": {"source": main_origin}})
 
 
 def _claims(
