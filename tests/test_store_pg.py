@@ -28,7 +28,7 @@ from newstrace.linking.link import link_store  # noqa: E402
 from newstrace.model import AnalyzedArticle, Article, ArticleMeta  # noqa: E402
 from newstrace.orchestrate import run_batch  # noqa: E402
 from newstrace.store import Store, open_store  # noqa: E402
-from newstrace.store.pg import LINK_LOCK, redact, translate  # noqa: E402
+from newstrace.store.pg import LINK_LOCK, LOCK, UNLOCK, redact, translate  # noqa: E402
 from newstrace.store.pgschema import PG_MIGRATIONS  # noqa: E402
 from newstrace.store.schema import MIGRATIONS, SCHEMA_VERSION  # noqa: E402
 
@@ -275,7 +275,7 @@ def test_pg_a_waiting_linker_links_what_was_stored_meanwhile(pg_db: str) -> None
     with open_store(pg_db) as other:
         for rec in recs[:3]:
             other.add(rec)
-        other.conn.execute("SELECT pg_advisory_lock(?)", (LINK_LOCK,))  # another linker
+        other.conn.execute(LOCK, (LINK_LOCK,))  # another linker
         done: list[Any] = []
 
         def linker() -> None:
@@ -288,7 +288,7 @@ def test_pg_a_waiting_linker_links_what_was_stored_meanwhile(pg_db: str) -> None
         assert thread.is_alive() and not done  # waits for the lock
         other.add(recs[3])  # stored while the linker waits
         assert other.state("links_stale") == "1"
-        other.conn.execute("SELECT pg_advisory_unlock(?)", (LINK_LOCK,))
+        other.conn.execute(UNLOCK, (LINK_LOCK,))
         thread.join(60)
         assert done and done[0].articles == 4
         assert all(a.story for a in other.articles())

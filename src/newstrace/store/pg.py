@@ -8,10 +8,10 @@ and gives the same rows on both. What differs, and why:
 
 - ``add`` is one ``INSERT … ON CONFLICT (key) DO NOTHING``: two machines storing the same
   article store it once; the second is told it was stored (``False``).
-- Linking (``linking()``) holds a session advisory lock and runs in one REPEATABLE READ
-  transaction: two linkers never interleave, a linker sees one snapshot of the articles, and a
-  linker that waited for the lock sees every article committed before it got it, so no
-  article's links are lost. (The lock is taken before the transaction: a transaction-level
+- Linking (``linking()``) holds a session advisory lock (one per store: database and schema)
+  and runs in one REPEATABLE READ transaction: two linkers never interleave, a linker sees one
+  snapshot of the articles, and a linker that waited for the lock sees every article committed
+  before it got it, so no article's links are lost. (The lock is taken before the transaction: a transaction-level
   ``pg_advisory_xact_lock`` would be taken after REPEATABLE READ fixed its snapshot, and a
   waiting linker would then miss the links the one before it wrote.)
 - ``links_stale`` is not a flag on PostgreSQL but a fact: some article has no ``links`` row.
@@ -40,8 +40,11 @@ from newstrace.store.db import _ROW, Store, StoredArticle, _row, article_key
 from newstrace.store.pgschema import pg_migrate, pg_version
 from newstrace.store.schema import SCHEMA_VERSION
 
-# pg_advisory_lock key that serializes linking ('nt' 'ln'); migrations use another.
+# Advisory lock that serializes linking: ('nt' 'ln', the store's schema), so that stores in
+# other schemas of the same database link in parallel. Migrations use another key.
 LINK_LOCK = 0x6E74_6C6E
+LOCK = "SELECT pg_advisory_lock(?, hashtext(current_schema()))"
+UNLOCK = "SELECT pg_advisory_unlock(?, hashtext(current_schema()))"
 # Names of server-side cursors (unique per process: two streams may be open at once).
 _CURSORS = itertools.count(1)
 
@@ -257,7 +260,7 @@ class PgStore(Store):
         """Hold the linking lock, and run the whole linking in one REPEATABLE READ transaction
         (its reads one snapshot, its writes all or nothing)."""
         conn = self.conn
-        conn.execute("SELECT pg_advisory_lock(?)", (LINK_LOCK,))
+        conn.execute(LOCK, (LINK_LOCK,))
         try:
             conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ")
             try:
@@ -269,7 +272,7 @@ class PgStore(Store):
         finally:
             if conn.in_transaction:
                 conn.rollback()
-            conn.execute("SELECT pg_advisory_unlock(?)", (LINK_LOCK,))
+            conn.execute(UNLOCK, (LINK_LOCK,))
 
     def _tx(self) -> Any:
         return _PgTransaction(self.conn)

@@ -33,7 +33,8 @@ from newstrace.store.schema import SCHEMA_VERSION, rekey
 if TYPE_CHECKING:
     from newstrace.store.pg import PgConnection
 
-# pg_advisory_xact_lock key of migrations ('nt' 'mg'); linking uses another (store.pg).
+# pg_advisory_xact_lock key of migrations ('nt' 'mg', with the store's schema); linking uses
+# another (store.pg).
 MIGRATE_LOCK = 0x6E74_6D67
 
 _T = 'TEXT COLLATE "C"'
@@ -185,7 +186,9 @@ def pg_migrate(conn: PgConnection, label: str) -> None:
         conn.execute("BEGIN")
         try:
             # Concurrent first opens: one migrates, the others wait and then find it done.
-            conn.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATE_LOCK,))
+            conn.execute(
+                "SELECT pg_advisory_xact_lock(?, hashtext(current_schema()))", (MIGRATE_LOCK,)
+            )
             version = pg_version(conn)
             if version is None:
                 raise StoreError(
