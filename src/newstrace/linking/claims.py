@@ -1,21 +1,23 @@
 """Claims: statements in different articles (and within one) that assert the same proposition.
 
 Similarity carries meaning, not shared words: the cosine of two statements' sentence
-embeddings (all-MiniLM-L6-v2, ``linking/embed.py``), corrected by what embeddings blur —
-a negation on one side only, numbers that disagree, names one side lacks — plus a little for
-the same speaker. Claim-bearing statements (``statements.py``) are grouped by *average*
-linkage with a fixed cut, so one chain of pairwise matches cannot glue unrelated statements
-into a story-sized blob as single-link did. Then:
+embeddings (all-MiniLM-L6-v2, ``linking/embed.py``), corrected by what embeddings blur — a
+negation on one side only, numbers or names that disagree — plus the same speaker and shared
+rare words. Statements are grouped with a linkage that is half average, half closest pair,
+cut at ``CLAIM_MIN``, under one rule from the annotation guidelines: an article states a claim
+once, so two clusters holding different attributions of one article never merge (sentences of
+one quoted paragraph may). Single-link chains, which glued unrelated statements into
+story-sized blobs, cannot form. Then:
 
-- an outlet's unattributed sentence joins the claim it restates best, if it restates it
-  closely (``UNATTRIBUTED_MIN``), with ``role: "unattributed"``;
-- a dispute joins the claim it is closest to (``DISPUTE_MIN``, lower: a denial restates the
-  claim with a negation), else it stays out of claims and only provenance reads it;
-- claims of different stories within the story window that say the same thing (their
-  centroids above ``CROSS_STORY_MIN``) are one claim: a claim may span stories.
+- an outlet's own sentences cluster with the rest at a stricter bar (``UNATTRIBUTED_PENALTY``):
+  one restating an attributed claim joins it with ``role: "unattributed"``; several outlets
+  stating the same thing as fact make a claim of their own;
+- a dispute too short to be a proposition joins the claim it is closest to (``DISPUTE_MIN``),
+  else only provenance reads it (``provenance.answering_disputes``).
 
-Comparisons stay inside a block (a story, plus copies) through one matrix product per block,
-so the cost follows the size of stories, not of the store.
+Comparisons stay inside a block (a story, plus copies): one similarity matrix per block, and
+the cubic clustering per connected component of the pairs at the cut (exact, since clusters
+merge only through such a pair), so the cost follows the size of stories, not of the store.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ from newstrace.linking.text import STOPWORDS, content_words
 CLAIM_MIN = 0.56
 UNATTRIBUTED_MIN = 0.66
 DISPUTE_MIN = 0.5
-CROSS_STORY_MIN = 0.75
 # Corrections to the cosine (set on claims-dev; each alone moves B-cubed F1 by 0.01-0.03).
 NEGATION_PENALTY = 0.12
 NUMBER_PENALTY = 0.12
@@ -331,14 +332,8 @@ def _by_component(sim: np.ndarray, articles: list[int], parts: list[int]) -> lis
 
 def _overlap_units(sts: Sequence[Statement]) -> list[list[int]]:
     """Groups of statements of one article whose spans overlap by half the shorter one."""
-    parent = list(range(len(sts)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    rows: list[int] = []
+    cols: list[int] = []
     by_article: dict[int, list[int]] = {}
     for k, st in enumerate(sts):
         by_article.setdefault(st.article, []).append(k)
@@ -352,35 +347,12 @@ def _overlap_units(sts: Sequence[Statement]) -> list[list[int]]:
                     break
                 shorter = min(sk.end - sk.start, sm.end - sm.start) or 1
                 if min(sk.end, sm.end) - max(sk.start, sm.start) >= shorter / 2:
-                    parent[find(m)] = find(k)
+                    rows.append(k)
+                    cols.append(m)
+    n = len(sts)
+    pairs = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    _count, label = connected_components(pairs, directed=False)
     out: dict[int, list[int]] = {}
-    for k in range(len(sts)):
-        out.setdefault(find(k), []).append(k)
+    for k in range(n):
+        out.setdefault(int(label[k]), []).append(k)
     return list(out.values())
-
-
-def merge_across(centroids: np.ndarray, days: Sequence[int | None], window: int) -> list[int]:
-    """Union claims of different blocks whose centroids say the same thing (labels per claim)."""
-    n = len(centroids)
-    parent = list(range(n))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    if n > 1:
-        norms = np.linalg.norm(centroids, axis=1, keepdims=True)
-        unit = centroids / np.where(norms == 0, 1.0, norms)
-        order = sorted(range(n), key=lambda i: (days[i] is None, days[i] or 0))
-        for a, i in enumerate(order):
-            for j in order[a + 1 :]:
-                di, dj = days[i], days[j]
-                if di is not None and dj is not None and dj - di > window:
-                    break
-                if float(unit[i] @ unit[j]) >= CROSS_STORY_MIN:
-                    ri, rj = find(i), find(j)
-                    if ri != rj:
-                        parent[max(ri, rj)] = min(ri, rj)
-    return [find(i) for i in range(n)]
