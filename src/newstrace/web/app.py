@@ -54,6 +54,8 @@ Name = Annotated[str | None, Query(max_length=300)]
 Mark = Annotated[str | None, Query(pattern=r"^\d{1,9}-\d{1,9}$", description="START-END offsets")]
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorEnvelope, "description": "not found"},
+    413: {"model": ErrorEnvelope, "description": "request body sent (every endpoint is a GET)"},
+    414: {"model": ErrorEnvelope, "description": "URL longer than 8 KiB"},
     422: {"model": ErrorEnvelope, "description": "invalid parameter"},
     503: {"model": ErrorEnvelope, "description": "time limit or store unavailable"},
 }
@@ -223,14 +225,20 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
         return request.url.path.startswith("/api/") or request.url.path == "/openapi.json"
 
     def error_response(
-        request: Request, code: str, message: str, fix: str | None = None
+        request: Request,
+        code: str,
+        message: str,
+        fix: str | None = None,
+        headers: dict[str, str] | None = None,
     ) -> Response:
+        # ``headers``: what the error itself requires (a 405's Allow, RFC 9110 15.5.6)
+        headers = {**(headers or {}), "Cache-Control": "no-store"}
         if is_api(request):
             return Response(
                 envelope_bytes(code, message, fix),
                 status_code=status_code(code),
                 media_type="application/json",
-                headers={"Cache-Control": "no-store"},
+                headers=headers,
             )
         err = envelope(code, message, fix)["error"]
         html = env.get_template("error.html").render({"e": err, "request": request, "q": ""})
@@ -238,7 +246,7 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
             html,
             status_code=err["status"],
             media_type="text/html; charset=utf-8",
-            headers={"Cache-Control": "no-store"},
+            headers=headers,
         )
 
     @app.exception_handler(WebError)
@@ -251,7 +259,11 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
             exc.status_code, code_for_status(exc.status_code)
         )
         message = f"no such path: {request.url.path}" if exc.status_code == 404 else None
-        return error_response(request, code, message or str(exc.detail))
+        headers = dict(exc.headers or {})
+        allow = [m.strip() for m in headers.get("Allow", "").split(",") if m.strip()]
+        if "GET" in allow and "HEAD" not in allow:  # the Guard answers HEAD for every GET
+            headers["Allow"] = ", ".join([*allow, "HEAD"])
+        return error_response(request, code, message or str(exc.detail), headers=headers)
 
     @app.exception_handler(RequestValidationError)
     def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -310,7 +322,14 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
         offset: Offset = 0,
     ) -> Response:
         """A story: articles, provenance graph, timeline, claims ranked by outlets (paged)."""
-        return api(request, views.story, story_id, limit=limit, offset=offset)
+        return api(
+            request,
+            views.story,
+            story_id,
+            limit=limit,
+            offset=offset,
+            missing=f"no story {story_id!r}",
+        )
 
     @app.get("/api/article", responses=ERRORS, tags=["api"])
     async def api_article(

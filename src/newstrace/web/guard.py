@@ -26,9 +26,10 @@ SECURITY_HEADERS = [
 ]
 # Every endpoint is a GET: a body is never needed. 16 KiB leaves room for odd clients.
 MAX_BODY = 16 * 1024
-# The longest URL accepted (path + query): search words are read up to 200 characters, ids are
-# URLs (a few hundred); 4 KiB covers both after percent-encoding.
-MAX_URL = 4096
+# The longest URL accepted (path + query), in bytes as sent: search words are read up to 200
+# characters, ids are URLs (up to 2,000 characters, the API's limit); 8 KiB (the common server
+# default) covers the longest ASCII id even with every character percent-encoded (x3).
+MAX_URL = 8192
 
 
 class Guard:
