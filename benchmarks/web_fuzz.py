@@ -10,7 +10,8 @@ invalid values, then ``--examples`` generated cases per operation, positive and 
 every default check: no 5xx, status codes, content types and bodies as documented (the error
 envelope), valid input accepted, invalid input rejected, undeclared methods answered 405 with
 ``Allow``. Prints the counts (operations, requests, responses by status, failures by check);
-exit status 1 if any failure or any 5xx.
+exit status 1 if any failure or any 5xx. First, every story, article, claim and source of
+the store is read through the API and each body validated against its documented schema.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -106,6 +108,61 @@ def run(app: Any, *, examples: int, seed: int) -> Counts:
     return counts
 
 
+def walk(app: Any, *, most: int = 1000) -> tuple[Counter[str], list[str]]:
+    """Every story of the store, each of its articles and claims, and every source they name
+    (``most`` of each at most), read through the API; each 200 body validated against the
+    schema /openapi.json gives it. Returns the responses per operation and the violations."""
+    import jsonschema_rs
+    from fastapi.testclient import TestClient
+
+    client = TestClient(app, raise_server_exceptions=False)
+    doc = client.get("/openapi.json").json()
+    seen: Counter[str] = Counter()
+    bad: list[str] = []
+
+    def get(path: str, url: str) -> Any:
+        r = client.get(url)
+        if r.status_code != 200:
+            bad.append(f"{url}: {r.status_code} {r.text[:200]}")
+            return None
+        ok = doc["paths"][path]["get"]["responses"]["200"]["content"]["application/json"]
+        body = r.json()
+        bad.extend(
+            f"{url}: {e.instance_path}: {e.message[:200]}"
+            for e in jsonschema_rs.validator_for(ok["schema"]).iter_errors(body)
+        )
+        seen[path] += 1
+        return body
+
+    get("/api/overview", "/api/overview")
+    for kind in ("articles", "claims"):
+        get("/api/search", f"/api/search?kind={kind}&limit=100")
+        get("/api/search", f"/api/search?kind={kind}&q=said&limit=100")
+    articles: set[str] = set()
+    claims: set[str] = set()
+    sources: set[str] = set()
+    offset, total = 0, 1
+    while offset < total and seen["/api/stories/{story_id}"] < most:
+        page = get("/api/stories", f"/api/stories?limit=100&offset={offset}") or {}
+        total, offset = page.get("total", 0), offset + 100
+        for s in page.get("stories", []):
+            story = get("/api/stories/{story_id}", f"/api/stories/{s['story']}?limit=100") or {}
+            articles |= {a["id"] for a in story.get("articles", [])}
+            claims |= {c["claim"] for c in story.get("claims", [])}
+    for a in sorted(articles)[:most]:
+        art = get("/api/article", "/api/article?id=" + quote(a, safe="")) or {}
+        sources |= {
+            x["source"]["resolved"]
+            for x in art.get("attributions", [])
+            if (x.get("source") or {}).get("resolved")
+        }
+    for c in sorted(claims)[:most]:
+        get("/api/claims/{claim_id}", "/api/claims/" + quote(c, safe=""))
+    for name in sorted(sources)[:most]:
+        get("/api/source", "/api/source?limit=100&name=" + quote(name, safe=""))
+    return seen, bad
+
+
 def small_app(tmp: Path) -> Any:
     import stores
 
@@ -131,10 +188,18 @@ def main() -> int:
             app = create_app(args.db)
         else:
             app = small_app(Path(tmp))
+        seen, bad = walk(app)
         counts = run(app, examples=args.examples, seed=args.seed)
+    print(
+        f"every story, article, claim and source through the API: {sum(seen.values())} "
+        f"responses ({', '.join(f'{p} {n}' for p, n in sorted(seen.items()))}), "
+        f"{len(bad)} not as documented"
+    )
+    for b in bad[:20]:
+        print("  " + b)
     print(f"schemathesis, {args.examples} examples per operation, seed {args.seed}")
     print(counts.summary())
-    return 1 if counts.failures or counts.server_errors or counts.errors else 0
+    return 1 if bad or counts.failures or counts.server_errors or counts.errors else 0
 
 
 if __name__ == "__main__":

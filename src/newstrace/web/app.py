@@ -32,7 +32,7 @@ from newstrace import __version__
 from newstrace.errors import StoreError
 from newstrace.linking import views
 from newstrace.store import Store
-from newstrace.web import highlight, svg
+from newstrace.web import highlight, schemas, svg
 from newstrace.web.errors import (
     ErrorEnvelope,
     WebError,
@@ -278,12 +278,20 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
     # CPU and SQLite reads, so requests queue in order on the event loop instead of forty
     # threads contending for the GIL. SQLite's progress handler still cuts any query at the
     # time limit.
-    @app.get("/api/overview", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/overview",
+        responses={**ERRORS, **schemas.ok(schemas.OVERVIEW, "counts and outlets")},
+        tags=["api"],
+    )
     async def api_overview(request: Request) -> Response:
         """Counts of articles, stories and claims; the outlets to filter by."""
         return api(request, views.overview)
 
-    @app.get("/api/search", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/search",
+        responses={**ERRORS, **schemas.ok(schemas.SEARCH, "a page of results")},
+        tags=["api"],
+    )
     async def api_search(
         request: Request,
         q: Annotated[str, Query(max_length=views.MAX_QUERY)] = "",
@@ -309,12 +317,20 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
             offset=offset,
         )
 
-    @app.get("/api/stories", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/stories",
+        responses={**ERRORS, **schemas.ok(schemas.STORIES, "a page of stories")},
+        tags=["api"],
+    )
     async def api_stories(request: Request, limit: Limit = 20, offset: Offset = 0) -> Response:
         """Stories, latest first, with article / claim / outlet counts and their date span."""
         return api(request, story_list, limit=limit, offset=offset)
 
-    @app.get("/api/stories/{story_id}", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/stories/{story_id}",
+        responses={**ERRORS, **schemas.ok(schemas.STORY, "the story")},
+        tags=["api"],
+    )
     async def api_story(
         request: Request,
         story_id: Annotated[str, PathParam(max_length=64)],
@@ -331,7 +347,11 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
             missing=f"no story {story_id!r}",
         )
 
-    @app.get("/api/article", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/article",
+        responses={**ERRORS, **schemas.ok(schemas.ARTICLE, "the article")},
+        tags=["api"],
+    )
     async def api_article(
         request: Request, id: Annotated[str, Query(max_length=2000)], mark: Mark = None
     ) -> Response:
@@ -340,13 +360,21 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
         that range of the text (a claim's unattributed sentence)."""
         return api(request, views.article, id, _span(mark), missing=f"no article {id!r}")
 
-    @app.get("/api/claims/{claim_id}", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/claims/{claim_id}",
+        responses={**ERRORS, **schemas.ok(schemas.CLAIM, "the claim's trace")},
+        tags=["api"],
+    )
     async def api_claim(request: Request, claim_id: str) -> Response:
         """A claim's trace: origin, first report, relays, backers, disputers, timeline; each
         entry's ``at`` is the [article, attribution index] it comes from."""
         return api(request, views.claim, claim_id, missing=f"no claim {claim_id!r}")
 
-    @app.get("/api/source", responses=ERRORS, tags=["api"])
+    @app.get(
+        "/api/source",
+        responses={**ERRORS, **schemas.ok(schemas.SOURCE, "the source's citations")},
+        tags=["api"],
+    )
     async def api_source(
         request: Request,
         name: Annotated[str, Query(max_length=300)],
