@@ -16,6 +16,8 @@ from newstrace.orchestrate import run_batch  # noqa: E402
 from newstrace.orchestrate.cluster import DaskAnalyzer  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+needs_shared = pytest.mark.skipif(not SHARED.exists(), reason=f"no shared corpora at {SHARED}")
 SEED = ROOT / "src" / "newstrace" / "data" / "moscow-times-russia-bounties.md"
 FIXTURES = [SEED, ROOT / "tests" / "fixtures" / "polnear" / "text" / "smith-plan.txt"]
 # Rules only: the point is where the analysis runs, not the tagger (fast, and the same code path).
@@ -87,6 +89,45 @@ def test_an_existing_cluster_by_its_scheduler_address(cluster: Any) -> None:
         got = [r.to_json() for r in remote.analyze(arts)]
     assert got == [r.to_json() for r in Analyzer(**SETTINGS).analyze(arts)]
     assert cluster.client.status == "running"  # closing a client leaves the cluster up
+
+
+@needs_shared
+@pytest.mark.slow
+def test_shared_corpora_on_two_workers_link_like_one_process(cluster: Any, tmp_path: Path) -> None:
+    """PolNeAR dev and claims-dev: the same stories, copies and claims either way."""
+    from newstrace.analysis.pipeline import Analyzer
+
+    paths = [
+        str(SHARED / "data" / "polnear" / "dev"),
+        str(SHARED / "data" / "claims-dev" / "articles.jsonl"),
+    ]
+
+    class Keep:  # run_batch closes its analyser; the module's cluster outlives this test
+        def analyze(self, arts: Any) -> Any:
+            return cluster.analyze(arts)
+
+    one = run_batch(paths, tmp_path / "one.db", lambda: Analyzer(**SETTINGS))
+    two = run_batch(paths, tmp_path / "two.db", Keep)
+    assert one.stored == two.stored > 100 and not one.failed
+
+    def tables(db: Path) -> list[Any]:
+        conn = sqlite3.connect(db)
+        try:
+            return [
+                conn.execute(sql).fetchall()
+                for sql in (
+                    "SELECT key, record FROM articles ORDER BY key",
+                    "SELECT a.key, l.copy_of, l.story FROM links l "
+                    "JOIN articles a ON a.seq = l.article_seq ORDER BY a.key",
+                    "SELECT id, story, text, record FROM claims ORDER BY id",
+                    "SELECT m.claim_id, a.key, m.idx FROM claim_members m "
+                    "JOIN articles a ON a.seq = m.article_seq ORDER BY 1, 2, 3",
+                )
+            ]
+        finally:
+            conn.close()
+
+    assert tables(tmp_path / "two.db") == tables(tmp_path / "one.db")
 
 
 def test_without_a_scheduler_it_says_so() -> None:
