@@ -37,14 +37,13 @@ from newstrace.store import open_store
 )
 def export_cmd(db: str, to: str, fmt: str) -> None:
     """Export a store (opened read-only) for DuckDB, pandas, Gephi, networkx or the web."""
-    with open_store(db, readonly=True) as store:
-        store.conn.execute("BEGIN")  # one snapshot, even while an ingest commits meanwhile
+    # One snapshot: an ingest committing meanwhile cannot show half-linked data.
+    with open_store(db, readonly=True) as store, store.snapshot():
         if store.state("links_stale") == "1":
             warn(
                 f"{db}: articles were added since the store was last linked; rerun "
                 "`newstrace ingest` to finish linking before exporting copies, stories, claims"
             )
         written = export(store, to, fmt)
-        store.conn.execute("ROLLBACK")
     for path, n in written.items():
         click.echo(f"{path}\t{n}")
