@@ -177,6 +177,27 @@ def _outer(a: Attribution, art: ArticleInfo) -> Attribution | None:
     )
 
 
+_CAPITALISED = re.compile(r"[A-Z][\w'’.&-]*")
+
+
+def _named_in_span(a: Attribution | None) -> str | None:
+    """The proper name an organisation's or medium's source span spells out, if any ("the
+    Munhwa Ilbo newspaper" → "Munhwa Ilbo"): capitalised words, not a person's title."""
+    if a is None or a.source is None or a.source.type not in ("media", "organization"):
+        return None
+    words = a.source.span.text.strip().split()
+    run: list[str] = []
+    best: list[str] = []
+    for w in words:
+        if _CAPITALISED.fullmatch(w.strip(",;:")) and w.lower() not in ("the", "a", "an"):
+            run.append(w.strip(",;:"))
+            if len(run) > len(best):
+                best = list(run)
+        else:
+            run = []
+    return " ".join(best) if len(best) >= 2 else None
+
+
 def _acronym(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
 
@@ -336,6 +357,11 @@ def provenance(
         )
         if _PSEUDO.match(label):
             return
+        named = _named_in_span(a)
+        if named and a is not None and a.source is not None and named not in label:
+            # The text names it ("the Munhwa Ilbo newspaper") and the resolution says another
+            # name: the words on the page win.
+            label = named
         v["labels"].append(label)
         if a is not None and a.source is not None:
             v["spellings"].append(_ARTICLE.sub("", a.source.span.text.strip()))
@@ -451,7 +477,15 @@ def provenance(
     reporters = {k[1] for k in backers if k[0] == "via"}
     for k in [k for k in backers if k[0] == "named" and k[1] in reporters]:
         del backers[k]
-    origin = _origin(votes)
+    # Names the member articles spell out anywhere, for acronyms ("DNC" → "Democratic National
+    # Committee"): the claim's own votes may only ever say "DNC".
+    spelled = {
+        _ARTICLE.sub("", o.source.resolved.strip())
+        for i in {m.article for m in members}
+        for o in articles[i].attributions
+        if o.source is not None
+    }
+    origin = _origin(votes, spelled)
     first_article = articles[ordered[0].article] if ordered else None
     text_ref = next((s for s in ordered if s.sort == "claim"), ordered[0] if ordered else None)
     outlets: list[str] = []
@@ -480,7 +514,7 @@ def provenance(
     }
 
 
-def _origin(votes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+def _origin(votes: dict[str, dict[str, Any]], spelled: set[str]) -> dict[str, Any] | None:
     if not votes:
         return None
     # Candidates in order of first appearance: max() keeps the first of equal scores, so
@@ -496,7 +530,12 @@ def _origin(votes: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
     label = max(counts, key=lambda s: (counts[s], len(s.split()), len(s)))
     # "KCNA" is named in full elsewhere ("Korean Central News Agency"): say it in full.
     label = next(
-        (x for x in (*counts, *v["spellings"]) if len(label) > 1 and _acronym(x) == label), label
+        (
+            x
+            for x in (*counts, *v["spellings"], *sorted(spelled))
+            if len(label) > 1 and _acronym(x) == label
+        ),
+        label,
     )
     return {
         "source": label,
