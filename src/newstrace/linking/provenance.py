@@ -597,7 +597,7 @@ def answering_disputes(
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
         at_report = bool(_POINTS_AT_REPORT.search(said)) and (main or same_origin)
-        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and carried
+        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and (carried or main)
         names_origin = bool(name) and person_key(name) in said.lower()
         if at_report or at_accusation or names_origin:
             out.append(d)
