@@ -230,3 +230,24 @@ def test_export_of_a_missing_store_is_one_error(tmp_path: Path) -> None:
     )
     assert res.exit_code == 4 and "no such database" in res.output
     assert not (tmp_path / "none.db").exists()
+
+
+def test_postgresql_store_exports_the_same_tables(pg_db: str, out: Path, tmp_path: Path) -> None:
+    """The same records linked in PostgreSQL export the rows the SQLite store exports."""
+    duckdb = pytest.importorskip("duckdb")
+    with open_store(pg_db) as store:
+        for rec in (R.seed_analyzed(), R.confirm_analyzed(), R.copy_analyzed()):
+            assert store.add(rec)
+        link_store(store)
+    with open_store(pg_db, readonly=True) as store, store.snapshot():
+        for fmt in ("parquet", "graphml", "claimreview"):
+            export(store, tmp_path / fmt, fmt)
+    con = duckdb.connect()
+    for table in TABLES:
+        cols = ", ".join(c.name for c in TABLES[table])
+        q = f"SELECT {cols} FROM '{{}}/parquet/{table}.parquet' ORDER BY ALL"
+        sqlite = con.execute(q.format(out)).fetchall()
+        assert con.execute(q.format(tmp_path)).fetchall() == sqlite, table
+    assert sorted(p.name for p in (tmp_path / "graphml").iterdir()) == sorted(
+        p.name for p in (out / "graphml").iterdir()
+    )
