@@ -1,10 +1,11 @@
 """Schemathesis against ``newstrace serve``'s OpenAPI document (issue 11, acceptance 3): the
 long version of tests/test_web_fuzz.py.
 
-    python benchmarks/web_fuzz.py [--examples 300] [--seed 11] [--db FILE]
+    python benchmarks/web_fuzz.py [--examples 300] [--seed 11] [--db FILE] [--serve]
 
 The app runs in-process (ASGI, no socket) over the web tests' small store (the seed, a copy, the
-AP confirmation and the XSS probe; tests/fixtures/web/stores.py), or over ``--db``. Every phase
+AP confirmation and the XSS probe; tests/fixtures/web/stores.py), or over ``--db``; with
+``--serve``, a ``newstrace serve`` process is started and fuzzed over HTTP instead. Every phase
 schemathesis has runs (the schema's examples, coverage of each parameter's boundaries and
 invalid values, then ``--examples`` generated cases per operation, positive and negative) with
 every default check: no 5xx, status codes, content types and bodies as documented (the error
@@ -17,10 +18,15 @@ the store is read through the API and each body validated against its documented
 from __future__ import annotations
 
 import argparse
+import socket
+import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -64,8 +70,9 @@ class Counts:
         return "\n".join(lines)
 
 
-def run(app: Any, *, examples: int, seed: int) -> Counts:
-    """Every schemathesis phase against ``app``'s /openapi.json, in-process."""
+def run(app: Any, *, examples: int, seed: int, url: str | None = None) -> Counts:
+    """Every schemathesis phase against ``app``'s /openapi.json, in-process; or, with ``url``,
+    against the server there (``http://127.0.0.1:PORT``) over HTTP."""
     import schemathesis
     from schemathesis.config import SchemathesisConfig
     from schemathesis.engine import Status, events, from_schema
@@ -77,7 +84,10 @@ def run(app: Any, *, examples: int, seed: int) -> Counts:
             "checks": {"negative_data_rejection": {"expected-statuses": REJECTED}},
         }
     )
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
+    if url is not None:
+        schema = schemathesis.openapi.from_url(url + "/openapi.json", config=config)
+    else:
+        schema = schemathesis.openapi.from_asgi("/openapi.json", app, config=config)
     counts = Counts()
     started = time.monotonic()
     labels: set[str] = set()
@@ -163,15 +173,47 @@ def walk(app: Any, *, most: int = 1000) -> tuple[Counter[str], list[str]]:
     return seen, bad
 
 
-def small_app(tmp: Path) -> Any:
+def small_store(tmp: Path) -> Path:
     import stores
-
-    from newstrace.web import create_app, prepare
 
     db = tmp / "web.db"
     stores.small_store(db)
+    return db
+
+
+def small_app(tmp: Path) -> Any:
+    from newstrace.web import create_app, prepare
+
+    db = small_store(tmp)
     prepare(str(db))
     return create_app(str(db))
+
+
+@contextmanager
+def served(db: str, *options: str) -> Iterator[str]:
+    """``newstrace serve --db DB [OPTIONS]`` on a free port (uvicorn, its HTTP parser): its
+    base URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [sys.executable, "-c", "from newstrace.cli import main; main()", "serve"]
+    proc = subprocess.Popen(
+        [*cmd, "--db", db, "--port", str(port), *options], stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(base + "/api/overview", timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    raise RuntimeError(proc.stderr.read().decode() if proc.stderr else "") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(10)
 
 
 def main() -> int:
@@ -179,17 +221,24 @@ def main() -> int:
     ap.add_argument("--examples", type=int, default=300, help="generated cases per operation")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--db", help="a newstrace store to serve (default: the web tests' store)")
+    ap.add_argument(
+        "--serve",
+        action="store_true",
+        help="fuzz a `newstrace serve` process over HTTP (uvicorn's parser too), not in-process",
+    )
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        if args.db:
-            from newstrace.web import create_app, prepare
+    from newstrace.web import create_app, prepare
 
-            prepare(args.db)
-            app = create_app(args.db)
-        else:
-            app = small_app(Path(tmp))
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.db or str(small_store(Path(tmp)))
+        prepare(db)
+        app = create_app(db)
         seen, bad = walk(app)
-        counts = run(app, examples=args.examples, seed=args.seed)
+        if args.serve:
+            with served(db) as url:
+                counts = run(None, examples=args.examples, seed=args.seed, url=url)
+        else:
+            counts = run(app, examples=args.examples, seed=args.seed)
     print(
         f"every story, article, claim and source through the API: {sum(seen.values())} "
         f"responses ({', '.join(f'{p} {n}' for p, n in sorted(seen.items()))}), "
@@ -197,7 +246,8 @@ def main() -> int:
     )
     for b in bad[:20]:
         print("  " + b)
-    print(f"schemathesis, {args.examples} examples per operation, seed {args.seed}")
+    where = "a `newstrace serve` process, over HTTP" if args.serve else "in-process (ASGI)"
+    print(f"schemathesis, {where}, {args.examples} examples per operation, seed {args.seed}")
     print(counts.summary())
     return 1 if bad or counts.failures or counts.server_errors or counts.errors else 0
 

@@ -7,9 +7,12 @@ Content-Security-Policy, and nothing fetches a URL or writes to the store."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import socket
 import sys
+import time
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -337,3 +340,61 @@ def test_a_405_says_which_methods_are_allowed(client: TestClient) -> None:
     # and HEAD, which it names, works
     head = client.head("/api/search?q=Taliban")
     assert head.status_code == 200 and head.content == b""
+
+
+# -- the HTTP layer (a real `newstrace serve` process) ----------------------------------------
+def _exchange(port: int, data: bytes, chunk: int = 1 << 16) -> bytes:
+    """Send ``data`` (stopping when the server closes) and read all it answers."""
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        try:
+            for i in range(0, len(data), chunk):
+                s.sendall(data[i : i + chunk])
+        except OSError:
+            pass  # closed early: what it said before closing is read below
+        out = b""
+        try:
+            while b := s.recv(1 << 16):
+                out += b
+        except OSError:
+            pass
+        return out
+
+
+def _envelope_of(raw: bytes, status: int, code: str) -> None:
+    head, _, body = raw.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status} ".encode()), raw[:200]
+    lower = head.lower()
+    assert b"content-security-policy: default-src 'none'" in lower
+    assert b"connection: close" in lower
+    e = json.loads(body)["error"]
+    assert (e["status"], e["code"]) == (status, code) and e["fix"]
+
+
+def test_the_server_bounds_a_requests_head_in_size_and_time(db: Path) -> None:
+    """uvicorn's parser would keep any amount of header in memory, and wait for ever for the
+    end of a head: the server answers 431 past 64 KiB and 408 past the time limit, closes the
+    connection, and goes on serving; unparsable requests get the envelope too."""
+    import web_fuzz
+
+    pytest.importorskip("uvicorn")
+    pytest.importorskip("httptools")
+    with web_fuzz.served(str(db), "--time-limit", "1") as base:
+        port = int(base.rsplit(":", 1)[1])
+        huge = b"GET /api/overview HTTP/1.1\r\nHost: x\r\nX-Big: " + b"b" * (8 << 20)
+        _envelope_of(_exchange(port, huge), 431, "headers_too_large")
+        many = b"GET /api/overview HTTP/1.1\r\nHost: x\r\n" + b"X-A: 1\r\n" * 20_000 + b"\r\n"
+        _envelope_of(_exchange(port, many), 431, "headers_too_large")
+        started = time.monotonic()
+        _envelope_of(_exchange(port, b"GET /api/overview HTTP/1.1\r\nHo"), 408, "request_timeout")
+        assert 0.9 < time.monotonic() - started < 5
+        _envelope_of(_exchange(port, b"\x00\x01 garbage\r\n\r\n"), 400, "bad_request")
+        _envelope_of(
+            _exchange(port, b"GET /a\x00b HTTP/1.1\r\nHost: x\r\n\r\n"), 400, "bad_request"
+        )
+        # a normal head of 40 KiB still passes, and keep-alive still works
+        ok = b"GET /api/overview HTTP/1.1\r\nHost: x\r\nX-Ok: " + b"o" * 40_000 + b"\r\n\r\n"
+        last = b"GET /api/stories HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+        raw = _exchange(port, ok + last)
+        assert raw.count(b"HTTP/1.1 200 OK") == 2, raw[:300]
+        with urllib.request.urlopen(base + "/api/overview", timeout=5) as r:
+            assert r.status == 200

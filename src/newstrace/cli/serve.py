@@ -28,7 +28,8 @@ from newstrace.errors import NewstraceError
     default=10.0,
     show_default=True,
     type=click.FloatRange(0.1, 600),
-    help="Seconds a request may take before it is answered with a 503 error.",
+    help="Seconds a request may take before it is answered with an error: 408 when its "
+    "headers have not arrived, 503 when its answer is not ready.",
 )
 def serve_cmd(db: str, host: str, port: int, time_limit: float) -> None:
     """Serve the store at --db: pages for people, JSON under /api (OpenAPI at /openapi.json).
@@ -40,6 +41,7 @@ def serve_cmd(db: str, host: str, port: int, time_limit: float) -> None:
         import uvicorn
 
         from newstrace.web import create_app, prepare
+        from newstrace.web.server import uvicorn_options
     except ModuleNotFoundError as exc:  # pragma: no cover - depends on the install
         click.echo(
             f"newstrace: error: the web app needs {exc.name} (pip install 'newstrace[web]')",
@@ -53,4 +55,12 @@ def serve_cmd(db: str, host: str, port: int, time_limit: float) -> None:
         raise SystemExit(exc.exit_code) from exc
     app = create_app(db, time_limit=time_limit)
     click.echo(f"newstrace: serving {db} on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        # the request head bounded in size (64 KiB) and time (--time-limit): web/server.py
+        **uvicorn_options(time_limit),
+    )

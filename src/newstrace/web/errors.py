@@ -29,6 +29,18 @@ CODES: dict[str, tuple[int, str, str]] = {
         "send a shorter URL and no request body: every endpoint is a GET",
     ),
     "uri_too_long": (414, "the URL is too long", "shorten the query (q is read up to 200 chars)"),
+    # the next three come from the HTTP layer (web/server.py), before any route
+    "bad_request": (400, "the request is not valid HTTP", "send an HTTP/1.1 GET request"),
+    "headers_too_large": (
+        431,
+        "the request's headers are too large",
+        "send fewer or shorter headers: the request line and headers may take 64 KiB",
+    ),
+    "request_timeout": (
+        408,
+        "the request's headers did not arrive in time",
+        "send the request line and headers at once",
+    ),
     "timeout": (
         503,
         "the request took longer than the server's time limit",
