@@ -134,7 +134,10 @@ def build(n: int, db: str, seed: int = 0, extra: str | None = None) -> None:
                 "chain": [],
             }
             if i == n and extra:
-                Path(extra + ".jsonl").write_text(json.dumps(rec) + "\n", encoding="utf-8")
+                # the analysed record as ``analyze --format jsonl`` writes it (with its schema
+                # field: ``ingest`` then stores it without parsing)
+                record = AnalyzedArticle.from_json(rec).to_json()
+                Path(extra + ".jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
                 Path(extra + ".txt").write_text(text, encoding="utf-8")
                 break
             store.add(AnalyzedArticle.from_json(rec))
