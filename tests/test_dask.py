@@ -91,43 +91,50 @@ def test_an_existing_cluster_by_its_scheduler_address(cluster: Any) -> None:
     assert cluster.client.status == "running"  # closing a client leaves the cluster up
 
 
-@needs_shared
-@pytest.mark.slow
-def test_shared_corpora_on_two_workers_link_like_one_process(cluster: Any, tmp_path: Path) -> None:
-    """PolNeAR dev and claims-dev: the same stories, copies and claims either way."""
+SHARED_PATHS = [
+    str(SHARED / "data" / "polnear" / "dev"),
+    str(SHARED / "data" / "claims-dev" / "articles.jsonl"),
+]
+
+
+def _tables(db: str | Path, to: Path) -> dict[str, list[str]]:
+    """Every exported table of the store at ``db``, as sorted JSON lines."""
+    from newstrace.export import export
+    from newstrace.store import open_store
+
+    with open_store(db, readonly=True) as store, store.snapshot():
+        files = export(store, to, "jsonl")
+    return {p.stem: sorted(p.read_text(encoding="utf-8").splitlines()) for p in files}
+
+
+@pytest.fixture(scope="module")
+def one_process(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[str]]:
+    """PolNeAR dev + claims-dev analysed in one process into SQLite, as exported tables."""
     from newstrace.analysis.pipeline import Analyzer
 
-    paths = [
-        str(SHARED / "data" / "polnear" / "dev"),
-        str(SHARED / "data" / "claims-dev" / "articles.jsonl"),
-    ]
+    tmp = tmp_path_factory.mktemp("one")
+    one = run_batch(SHARED_PATHS, tmp / "one.db", lambda: Analyzer(**SETTINGS))
+    assert one.stored > 100 and not one.failed
+    return _tables(tmp / "one.db", tmp / "tables")
+
+
+@needs_shared
+@pytest.mark.slow
+def test_shared_corpora_on_two_workers_link_like_one_process(
+    cluster: Any, one_process: dict[str, list[str]], store_db: str, tmp_path: Path
+) -> None:
+    """Issue 10, acceptance 2: ``--workers 2`` into SQLite or PostgreSQL gives the articles,
+    copies, stories, claims and claim members of one process into SQLite."""
 
     class Keep:  # run_batch closes its analyser; the module's cluster outlives this test
         def analyze(self, arts: Any) -> Any:
             return cluster.analyze(arts)
 
-    one = run_batch(paths, tmp_path / "one.db", lambda: Analyzer(**SETTINGS))
-    two = run_batch(paths, tmp_path / "two.db", Keep)
-    assert one.stored == two.stored > 100 and not one.failed
-
-    def tables(db: Path) -> list[Any]:
-        conn = sqlite3.connect(db)
-        try:
-            return [
-                conn.execute(sql).fetchall()
-                for sql in (
-                    "SELECT key, record FROM articles ORDER BY key",
-                    "SELECT a.key, l.copy_of, l.story FROM links l "
-                    "JOIN articles a ON a.seq = l.article_seq ORDER BY a.key",
-                    "SELECT id, story, text, record FROM claims ORDER BY id",
-                    "SELECT m.claim_id, a.key, m.idx FROM claim_members m "
-                    "JOIN articles a ON a.seq = m.article_seq ORDER BY 1, 2, 3",
-                )
-            ]
-        finally:
-            conn.close()
-
-    assert tables(tmp_path / "two.db") == tables(tmp_path / "one.db")
+    two = run_batch(SHARED_PATHS, store_db, Keep)
+    assert not two.failed
+    got = _tables(store_db, tmp_path / "tables")
+    for table, rows in one_process.items():
+        assert got[table] == rows, table
 
 
 def test_without_a_scheduler_it_says_so() -> None:
