@@ -329,6 +329,15 @@ def test_every_error_carries_the_security_headers(client: TestClient) -> None:
             assert_envelope(r, status)
 
 
+def test_no_redirect_goes_where_the_host_header_says(client: TestClient) -> None:
+    for url in ("/stories/", "/api/stories/", "/api/overview/", "/article/"):
+        r = client.get(url, headers={"host": "evil.example"}, follow_redirects=False)
+        assert r.status_code == 404 and "location" not in r.headers, url
+        assert "evil.example" not in r.text
+        assert_safe_headers(r)
+    assert_envelope(client.get("/api/stories/"), 404, "not_found")
+
+
 def test_a_405_says_which_methods_are_allowed(client: TestClient) -> None:
     for method in ("POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"):
         for url in ("/api/search", "/api/claims/x", "/", "/stories"):

@@ -150,6 +150,9 @@ def create_app(db: str, *, time_limit: float = 10.0, cache_entries: int = 4096) 
         redoc_url=None,
         openapi_url="/openapi.json",
         lifespan=lifespan,
+        # No trailing-slash redirects: Starlette builds their Location from the Host header
+        # (an absolute URL the client chose); /stories/ is a 404 like any unknown path.
+        redirect_slashes=False,
     )
     app.state.reader = reader
     app.state.cache = cache
