@@ -11,9 +11,10 @@ and gives the same rows on both. What differs, and why:
 - Linking (``linking()``) holds a session advisory lock (one per store: database and schema)
   and runs in one REPEATABLE READ transaction: two linkers never interleave, a linker sees one
   snapshot of the articles, and a linker that waited for the lock sees every article committed
-  before it got it, so no article's links are lost. (The lock is taken before the transaction: a transaction-level
-  ``pg_advisory_xact_lock`` would be taken after REPEATABLE READ fixed its snapshot, and a
-  waiting linker would then miss the links the one before it wrote.)
+  before it got it, so no article's links are lost. (The lock is taken before the
+  transaction: a transaction-level ``pg_advisory_xact_lock`` would be taken after REPEATABLE
+  READ fixed its snapshot, and a waiting linker would then miss the links the one before it
+  wrote.)
 - ``links_stale`` is not a flag on PostgreSQL but a fact: some article has no ``links`` row.
   Ingests then never write a row that the linker writes too (a REPEATABLE READ linker would fail
   on it with a serialization error).
