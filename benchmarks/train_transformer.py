@@ -165,6 +165,9 @@ def train(args: argparse.Namespace) -> Path:
         id2label=dict(enumerate(LABELS)),
         label2id={x: i for i, x in enumerate(LABELS)},
     )
+    if args.init is not None:
+        # Continue from an earlier run's weights (a fresh optimiser and schedule).
+        model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
     decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
     other = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
     opt = torch.optim.AdamW(
@@ -318,6 +321,7 @@ def main() -> None:
     ap.add_argument("--eval-every", type=int, default=150)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
+    ap.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--checkpoint", type=Path, default=None, help="default: WORK/best.pt")
     args = ap.parse_args()
