@@ -38,7 +38,6 @@ from newstrace.linking.text import STOPWORDS, content_words
 # same proposition in two outlets' wordings scores 0.55-0.85, two statements of one story
 # about different things 0.25-0.5.
 CLAIM_MIN = 0.56
-UNATTRIBUTED_MIN = 0.66
 DISPUTE_MIN = 0.5
 # Corrections to the cosine (set on claims-dev; each alone moves B-cubed F1 by 0.01-0.03).
 NEGATION_PENALTY = 0.12
@@ -52,12 +51,12 @@ SAME_ARTICLE_PENALTY = 0.15
 # Shared content words (overlap coefficient of crude stems) add what a small embedding model
 # misses: rare names and terms the outlets copy from one another ("pre-preliminary stages").
 LEXICAL_WEIGHT = 0.4
-ONE_PER_ARTICLE = True
 # Linkage between two clusters: this share of their average similarity, the rest their closest
 # pair. Pure average linkage (1.0) lets one odd member keep two wordings of a claim apart;
 # pure single link (0.0) chains unrelated statements.
 AVERAGE_WEIGHT = 0.5
-UNATTRIBUTED_IN_CLUSTERING = True
+# An outlet's own sentence must restate a claim more closely than two attributions must match
+# each other: it carries no source to confirm the match.
 UNATTRIBUTED_PENALTY = 0.2
 MIN_UNATTRIBUTED_ARTICLES = 2
 _SUFFIX = re.compile(r"(ings?|ed|es|s)$")
@@ -197,9 +196,6 @@ def average_linkage(
         # An article both clusters hold, through different parts of it.
         conflict = shared > (owns_part.astype(np.int32) @ owns_part.T.astype(np.int32))
         np.fill_diagonal(conflict, True)
-        if not ONE_PER_ARTICLE:
-            conflict[:] = False
-            np.fill_diagonal(conflict, True)
         avg = AVERAGE_WEIGHT * total / np.outer(size, size) + (1 - AVERAGE_WEIGHT) * best
         avg[conflict | ~alive[:, None] | ~alive[None, :]] = -np.inf
         flat = int(np.argmax(avg))
@@ -229,15 +225,9 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
     """
     feats = [features(s) for s in statements]
     sim = similarity(vecs, feats, [s.article for s in statements])
-    sorts = np.array([s.sort for s in statements])
-    if UNATTRIBUTED_IN_CLUSTERING:
-        # An outlet's own sentence must restate a claim more closely than two attributions
-        # must match each other: it carries no source to confirm the match.
-        loose = sorts == "unattributed"
-        sim = sim - UNATTRIBUTED_PENALTY * (loose[:, None] | loose[None, :])
-        core = [i for i, s in enumerate(statements) if s.sort in ("claim", "unattributed")]
-    else:
-        core = [i for i, s in enumerate(statements) if s.sort == "claim"]
+    loose = np.array([s.sort == "unattributed" for s in statements])
+    sim = sim - UNATTRIBUTED_PENALTY * (loose[:, None] | loose[None, :])
+    core = [i for i, s in enumerate(statements) if s.sort in ("claim", "unattributed")]
     # Overlapping statements of one article (a reporter's content and the nested attribution
     # inside it: "The Times reported [U.S. intelligence has concluded [that X]]") say one
     # thing: they cluster as one unit, so the article constraint does not split them.
@@ -280,24 +270,15 @@ def group(statements: Sequence[Statement], vecs: np.ndarray) -> list[list[int]]:
     attributed = [i for i in core if statements[i].sort == "claim" and owner[i] >= 0]
     core_arr = np.array(attributed, dtype=int)
     for i, s in enumerate(statements):
-        if s.sort == "claim" or owner[i] >= 0:
+        if s.sort != "dispute" or not attributed:
             continue
-        if s.sort == "unattributed" and UNATTRIBUTED_IN_CLUSTERING:
-            continue
-        floor = UNATTRIBUTED_MIN if s.sort == "unattributed" else DISPUTE_MIN
-        if not attributed:
-            break
-        if s.sort == "dispute" and word_count(s.text) < MIN_CLAIM_WORDS:
+        if word_count(s.text) < MIN_CLAIM_WORDS:
             # "scoffed at the findings": too little wording to match by; provenance attaches
             # it to the claim it points back at.
             continue
         row = sim[i, core_arr]
-        if s.sort == "unattributed":
-            # An outlet restating its own attributed statement is not a relay of anyone.
-            other = np.array([statements[j].article != s.article for j in attributed])
-            row = np.where(other, row, -1.0)
         best = int(np.argmax(row))
-        if row[best] >= floor:
+        if row[best] >= DISPUTE_MIN:
             claims[owner[attributed[best]]].append(i)
     return [sorted(c) for c in claims]
 
