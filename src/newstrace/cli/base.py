@@ -75,3 +75,14 @@ class NewstraceGroup(click.Group):
             err = StoreError(f"database error: {exc}", hint="check the --db file and free space")
             error(str(err))
             ctx.exit(err.exit_code)
+
+
+def db_option(f: Any) -> Any:
+    """``--db FILE|URL`` (env ``NEWSTRACE_DB``): one declaration for every store command."""
+    return click.option(
+        "--db",
+        envvar=settings.DB.env,
+        default=settings.DB.default,
+        show_default=True,
+        help=settings.DB.help,
+    )(f)

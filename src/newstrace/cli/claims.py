@@ -8,7 +8,8 @@ from typing import Any
 
 import click
 
-from newstrace.cli.store import _db_option, _emit, _fail, _format_option, _reading
+from newstrace.cli.base import db_option
+from newstrace.cli.store import _emit, _fail, _format_option, _reading
 from newstrace.errors import NewstraceError
 from newstrace.linking.query import claims, ensure_linked, trace
 
@@ -74,7 +75,7 @@ def claim_text(r: dict[str, Any]) -> str:
 
 
 @click.command("claims")
-@_db_option
+@db_option
 @click.option("--story", default=None, help="Only the claims of this story id.")
 @click.option(
     "--min-outlets",
@@ -100,7 +101,7 @@ def claims_cmd(db: str, story: str | None, min_outlets: int, fmt: str) -> None:
 
 @click.command("trace")
 @click.argument("query")
-@_db_option
+@db_option
 @click.option(
     "--top",
     type=click.IntRange(min=0),

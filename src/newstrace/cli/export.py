@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import click
 
-from newstrace import settings
-from newstrace.cli.base import warn
+from newstrace.cli.base import db_option, warn
 from newstrace.export import FORMATS, export
 from newstrace.store import open_store
 
 
 @click.command("export")
-@click.option(
-    "--db",
-    envvar=settings.DB.env,
-    default=settings.DB.default,
-    show_default=True,
-    help=settings.DB.help,
-)
+@db_option
 @click.option(
     "--to",
     "to",

@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import click
 
-from newstrace import settings
+from newstrace.cli.base import db_option
 from newstrace.errors import NewstraceError
 
 
 @click.command("serve")
-@click.option(
-    "--db",
-    envvar=settings.DB.env,
-    default=settings.DB.default,
-    show_default=True,
-    help=settings.DB.help,
-)
+@db_option
 @click.option(
     "--host",
     default="127.0.0.1",

@@ -14,7 +14,7 @@ import click
 
 from newstrace import settings
 from newstrace.cli.analyze import profile_option
-from newstrace.cli.base import error, warn
+from newstrace.cli.base import db_option, error, warn
 from newstrace.errors import InputError, NewstraceError, StoreError, one_line
 from newstrace.linking.query import ensure_linked, stories
 from newstrace.model import Failure
@@ -26,16 +26,6 @@ FORMATS = ("text", "json", "jsonl")
 def _fail(exc: NewstraceError) -> None:
     error(str(exc))
     raise SystemExit(exc.exit_code)
-
-
-def _db_option(f: Any) -> Any:
-    return click.option(
-        "--db",
-        envvar=settings.DB.env,
-        default=settings.DB.default,
-        show_default=True,
-        help=settings.DB.help,
-    )(f)
 
 
 def _format_option(choices: tuple[str, ...] = FORMATS) -> Any:
@@ -97,7 +87,7 @@ def _emit(records: list[dict[str, Any]], fmt: str, text: Any) -> None:
 
 @click.command("ingest")
 @click.argument("paths", nargs=-1, required=True)
-@_db_option
+@db_option
 @click.option(
     "--model", envvar=settings.SPACY_MODEL.env, default=None, help=settings.SPACY_MODEL.help
 )
@@ -214,7 +204,7 @@ def ingest_cmd(
 
 
 @click.command("articles")
-@_db_option
+@db_option
 @_format_option()
 def articles_cmd(db: str, fmt: str) -> None:
     """List the stored articles: id, path, title, publisher, date."""
@@ -259,7 +249,7 @@ def _story_text(r: dict[str, Any]) -> str:
 
 
 @click.command("stories")
-@_db_option
+@db_option
 @_format_option()
 def stories_cmd(db: str, fmt: str) -> None:
     """One record per story: its articles (with copies marked) and its claims."""
@@ -274,7 +264,7 @@ def stories_cmd(db: str, fmt: str) -> None:
 
 
 @click.command("relink")
-@_db_option
+@db_option
 def relink_cmd(db: str) -> None:
     """Recompute copies, stories and claims over the whole store (ingest links only what it
     adds; both give the same links). Readers see the store linked before or after."""
