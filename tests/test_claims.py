@@ -215,3 +215,22 @@ def test_cli_claims_and_trace(pompeo_db: Path) -> None:
     assert "what each source said:" in text.output and "pompeo-fox" in text.output
     miss = runner.invoke(cli, ["trace", "the price of tea", "--db", str(pompeo_db)])
     assert miss.exit_code == 1
+
+
+def test_a_document_speaks_for_whoever_filed_it() -> None:
+    from newstrace.linking.provenance import _is_acronym_of, document_author
+
+    texts = [
+        "On Friday the D.N.C. filed a multimillion-dollar lawsuit in federal court in Manhattan.",
+        "The lawsuit filed by the Democratic National Committee names the Trump campaign.",
+        "The suit names several Trump campaign aides.",
+    ]
+    spelled = {"Democratic National Committee", "D.N.C."}
+    assert document_author(texts, spelled) == "Democratic National Committee"
+    assert document_author(["Comey's memos show", "memos written by James Comey"]) == "James Comey"
+    # Nobody named as author: no guess.
+    assert document_author(["The lawsuit alleges a conspiracy."]) is None
+    # An acronym expands only to a spelled-out name, never to another acronym.
+    assert _is_acronym_of("D.N.C.", "Democratic National Committee")
+    assert not _is_acronym_of("DNC", "D.N.C.")
+    assert not _is_acronym_of("Trump", "Tom Rex Ulm Mark Paul")

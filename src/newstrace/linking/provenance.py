@@ -78,6 +78,26 @@ _PSEUDO = re.compile(
     re.IGNORECASE,
 )
 STATED_BONUS = 3.0
+# A document speaking ("The lawsuit alleges", "the memos show") is its author speaking: the
+# claim comes from whoever filed or wrote it, when the coverage names them.
+_DOCUMENT = r"(?:lawsuit|suit|complaint|memos?|memorandum|indictment|filing|dossier)"
+_DOC_SOURCE = re.compile(rf"^(?:the|this|that|their|its|his|her)\s+(?:\w+\s+)?{_DOCUMENT}$", re.I)
+_DOC_SUBJECT = re.compile(rf"^\W*(?:The|This|That|Their|Its|His|Her)\s+(?:[\w-]+\s+)?{_DOCUMENT}\b")
+_NAME = r"((?:[A-Z][\w.&'’-]*\s+){0,4}[A-Z][\w.&'’-]*)"
+_DOC_AUTHOR = (
+    # "the D.N.C. filed a multimillion-dollar lawsuit", "Democrats sued"
+    re.compile(
+        rf"{_NAME}\s+(?:(?:on|last)\s+\w+\s+)?(?:filed|brought|lodged)\s+(?:a|an|the|its)\s+"
+        rf"(?:[\w$-]+\s+){{0,4}}?{_DOCUMENT}\b"
+    ),
+    re.compile(rf"{_NAME}\s+(?:(?:on|last)\s+\w+\s+)?(?:sued|is suing|are suing)\b"),
+    # "the lawsuit filed by the Democratic National Committee"
+    re.compile(
+        rf"{_DOCUMENT}\s+(?:filed|brought|written|released|drafted)\s+by\s+(?:the\s+)?{_NAME}"
+    ),
+    # "the DNC's lawsuit", "Comey's memos"
+    re.compile(rf"{_NAME}['’]s?\s+(?:[\w-]+\s+){{0,2}}?{_DOCUMENT}\b"),
+)
 _PERSON_TITLES = re.compile(r"^(mr|mrs|ms|dr|president|sen|rep|gov|gen)\.?\s+", re.I)
 
 
@@ -200,6 +220,41 @@ def _named_in_span(a: Attribution | None) -> str | None:
 
 def _acronym(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
+
+
+def _is_acronym_of(short: str, full: str) -> bool:
+    """ "DNC" or "D.N.C." for "Democratic National Committee"."""
+    letters = short.replace(".", "")
+    spelled_out = len(full.split()) > 1 and any(c.islower() for c in full)
+    return len(letters) > 1 and letters.isupper() and spelled_out and _acronym(full) == letters
+
+
+def document_author(
+    texts: Sequence[str], spelled: frozenset[str] | set[str] = frozenset()
+) -> str | None:
+    """Who filed or wrote the document a claim is attributed to, as the coverage says it
+    ("the D.N.C. filed a lawsuit", "the lawsuit filed by the DNC", "Comey's memos"): the name
+    most often given, spelled out where an acronym ("DNC") is."""
+    found: Counter[str] = Counter()
+    for text in texts:
+        for pattern in _DOC_AUTHOR:
+            for m in pattern.finditer(text or ""):
+                name = _ARTICLE.sub("", m.group(1).strip())
+                if not name or name.split()[0] in _NOT_AUTHOR:
+                    continue
+                full = next((x for x in sorted(spelled) if _is_acronym_of(name, x)), name)
+                found[full] += 1
+    if not found:
+        return None
+    return max(found, key=lambda n: (found[n], len(n)))
+
+
+# A name of two to five capitalised words, which an acronym may stand for.
+_SPELLED_NAME = re.compile(r"\b[A-Z][a-z]+(?:\s+(?:of\s+)?[A-Z][a-z]+){1,4}\b")
+# Capitalised words that start a sentence, not a name ("On Friday the DNC filed ...").
+_NOT_AUTHOR = frozenset(
+    {"On", "In", "Last", "It", "They", "He", "She", "We", "This", "That", "But", "And"}
+)
 
 
 def _cited_label(art: ArticleInfo, medium: str) -> tuple[str, bool]:
@@ -339,6 +394,7 @@ def provenance(
         bonus: float = 0.0,
         anonymous: bool = False,
         stated: bool = False,
+        kind: str | None = None,
     ) -> None:
         v = votes.setdefault(
             key,
@@ -348,7 +404,7 @@ def provenance(
                 "bonus": 0.0,
                 "first": when(st),
                 "ref": (art, st),
-                "type": (a.source.type if a and a.source else "media"),
+                "type": kind or (a.source.type if a and a.source else "media"),
                 "anonymous": anonymous,
                 "stated": False,
                 "attributions": [],
@@ -385,6 +441,11 @@ def provenance(
                 for o in members
             ):
                 relay({"kind": "unattributed", "name": art.publisher, "article": art.id})
+            # "The lawsuit also names Donald Trump Jr. …": the document is the source.
+            doc = _DOC_SUBJECT.match(art.text[st.content.start : st.content.end])
+            if doc is not None:
+                document = doc.group(0).strip(" \"'“”")
+                vote(norm(document), document, None, art, st, kind="document")
         elif st.sort == "dispute" or a.stance in DISPUTE_STANCES and is_dispute(a):
             # A denial that restates the claim ("Russia denied that it paid bounties") is a
             # member by its wording but disputes it by its cue.
@@ -479,13 +540,20 @@ def provenance(
         del backers[k]
     # Names the member articles spell out anywhere, for acronyms ("DNC" → "Democratic National
     # Committee"): the claim's own votes may only ever say "DNC".
+    member_texts = [articles[i].text for i in sorted({m.article for m in members})]
     spelled = {
         _ARTICLE.sub("", o.source.resolved.strip())
         for i in {m.article for m in members}
         for o in articles[i].attributions
         if o.source is not None
-    }
+    } | {m.group(0) for t in member_texts for m in _SPELLED_NAME.finditer(t or "")}
     origin = _origin(votes, spelled)
+    if origin is not None and _DOC_SOURCE.match(origin["source"]):
+        author = document_author(member_texts, spelled)
+        if author:
+            noun = origin["source"].split()[-1].lower()
+            origin["source"] = f"{author}'s {noun}"
+            origin["type"] = "document"
     first_article = articles[ordered[0].article] if ordered else None
     text_ref = next((s for s in ordered if s.sort == "claim"), ordered[0] if ordered else None)
     outlets: list[str] = []
@@ -530,11 +598,7 @@ def _origin(votes: dict[str, dict[str, Any]], spelled: set[str]) -> dict[str, An
     label = max(counts, key=lambda s: (counts[s], len(s.split()), len(s)))
     # "KCNA" is named in full elsewhere ("Korean Central News Agency"): say it in full.
     label = next(
-        (
-            x
-            for x in (*counts, *v["spellings"], *sorted(spelled))
-            if len(label) > 1 and _acronym(x) == label
-        ),
+        (x for x in (*counts, *v["spellings"], *sorted(spelled)) if _is_acronym_of(label, x)),
         label,
     )
     return {
