@@ -261,3 +261,16 @@ def test_the_listener_gives_way_to_the_subject() -> None:
     _speaker_not_listener(doc, hit)
     assert hit.source is not None
     assert text[hit.source[0][0] : hit.source[0][1]] == "Trump"
+
+
+def test_a_newspaper_named_in_apposition_is_that_medium(analyzer: Analyzer) -> None:
+    # Regression: spaCy reads "Munhwa Ilbo" as a person, and the phrase's first name-like words
+    # ("South Korean") are a nationality, not the paper.
+    text = (
+        "On Tuesday, a South Korean newspaper, Munhwa Ilbo, reported that the two countries were"
+        " negotiating an announcement to end a military confrontation."
+    )
+    res = analyzer.analyze_one(Article(path="t.txt", text=text, meta=ArticleMeta()))
+    found = [a.source for a in res.attributions if a.source and "Ilbo" in a.source.span.text]
+    assert found, res.attributions
+    assert all(s.resolved == "Munhwa Ilbo" and s.type == "media" for s in found), found

@@ -7,6 +7,7 @@ Split from ``sources`` (the resolver), which re-exports ``canonical_outlet`` and
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from spacy.tokens import Token
@@ -62,6 +63,10 @@ def _words(text: str) -> frozenset[str]:
 MEDIA_HEADS = _words(
     "newspaper paper daily weekly magazine tabloid outlet broadcaster network channel station "
     "website site publication newsroom agency"
+)
+APPOSED_MEDIA = re.compile(
+    r"\b(?:newspaper|daily|tabloid|broadcaster|magazine)\s*[,—–-]\s*(?:the\s+)?"
+    r"([A-Z][\w'’.&-]*(?:\s+[A-Z][\w'’.&-]*)*)"
 )
 # Heads that make a source the state: ministries, embassies, intelligence, the military.
 _GOV_HEADS = _words(

@@ -43,6 +43,7 @@ from spacy.tokens import Span as SpacySpan
 from newstrace.analysis.source_words import (
     ANON_HEADS,
     ANON_WORDS,
+    APPOSED_MEDIA,
     AUTHORING,
     DEFINITE,
     DOC_HEADS,
@@ -502,6 +503,11 @@ class SourceResolver:
         )
         if not anonymous and h in ANON_HEADS and not has_person:
             anonymous = True
+        apposed = APPOSED_MEDIA.search(text)
+        if apposed is not None:
+            # "a South Korean newspaper, Munhwa Ilbo": the apposition names the paper, whatever
+            # entity the tagger found in the phrase.
+            return _Speaker(apposed.group(1), "media", h, False, False, True)
         if ent is not None and ent.label_ == "PERSON":
             name = _person_name(ent.text)
             if len(name.split()) == 1:

@@ -211,7 +211,9 @@ def _named_in_span(a: Attribution | None) -> str | None:
     for w in words:
         if _CAPITALISED.fullmatch(w.strip(",;:")) and w.lower() not in ("the", "a", "an"):
             run.append(w.strip(",;:"))
-            if len(run) > len(best):
+            # The last of equal runs: an apposition names after it describes ("a South
+            # Korean newspaper, Munhwa Ilbo").
+            if len(run) >= len(best):
                 best = list(run)
         else:
             run = []
