@@ -212,7 +212,8 @@ def test_they_is_not_a_document(analyzer: Analyzer) -> None:
     assert found
     for source in found:
         assert "memo" not in source.lower() and "White House" not in source
-        assert "chairmen" in source.lower()
+        # The apposition names the group: its members, both of them.
+        assert "Nunes" in source and "Gowdy" in source, source
 
 
 def test_no_possessive_fragment_or_bare_given_name(analyzer: Analyzer) -> None:
@@ -274,3 +275,24 @@ def test_a_newspaper_named_in_apposition_is_that_medium(analyzer: Analyzer) -> N
     found = [a.source for a in res.attributions if a.source and "Ilbo" in a.source.span.text]
     assert found, res.attributions
     assert all(s.resolved == "Munhwa Ilbo" and s.type == "media" for s in found), found
+
+
+def test_a_plural_title_is_the_group_the_article_names(analyzer: Analyzer) -> None:
+    text = (
+        "House Judiciary Committee Chairman Bob Goodlatte, R-Va.; House Oversight Committee"
+        " Chairman Trey Gowdy, R-S.C.; and House Intelligence Committee Chairman Devin Nunes,"
+        " R-Calif., asked for the memos.\n\nThe chairmen said the memos show the president"
+        " wanted the investigation to go forward."
+    )
+    found = {s for s, _c, content in _attributions(analyzer, text) if "investigation" in content}
+    assert "Bob Goodlatte, Trey Gowdy and Devin Nunes" in found, found
+
+
+def test_one_titled_person_is_no_group(analyzer: Analyzer) -> None:
+    # Only one chairman named: "the chairmen" stays unresolved rather than becoming him.
+    text = (
+        "Judiciary Chairman Bob Goodlatte asked for the memos.\n\nThe chairmen said the memos"
+        " show the president wanted the investigation to go forward."
+    )
+    found = {s for s, _c, content in _attributions(analyzer, text) if "investigation" in content}
+    assert "Bob Goodlatte" not in found, found

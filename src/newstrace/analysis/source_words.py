@@ -124,6 +124,7 @@ TITLE_HEADS: dict[str, frozenset[str]] = {
     "minister": frozenset({"minister"}),
     "chancellor": frozenset({"chancellor"}),
     "ambassador": frozenset({"ambassador", "amb."}),
+    "chairman": frozenset({"chairman", "chairwoman", "chair"}),
 }
 # Verbs whose subject is the author of their object ("wrote a letter", "issued a statement").
 AUTHORING = _words("write pen send post issue release publish sign tweet file")

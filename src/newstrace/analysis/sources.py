@@ -74,6 +74,11 @@ _POSSESSIVE = re.compile(r"\s*(’s|'s|’|')$")
 _FORMER = frozenset({"former", "ex", "ex-", "late", "then", "then-", "onetime", "one-time"})
 
 
+def _listed(names: list[str]) -> str:
+    """ "A, B and C"."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def _is_doc(word: str) -> bool:
     """A document noun, singular or plural ("memo", "memos")."""
     return word in DOC_HEADS or (word.endswith("s") and word[:-1] in DOC_HEADS)
@@ -397,6 +402,12 @@ class SourceResolver:
             if e is not None:
                 return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
             return None
+        if head.tag_ in ("NNS", "NNPS") and head.lemma_.lower() in TITLE_HEADS:
+            # "the chairmen": everyone the article names with that title, when that is a group
+            # ("Judiciary Chairman Bob Goodlatte, ... and Intelligence Chairman Devin Nunes").
+            group = self._titled_group(TITLE_HEADS[head.lemma_.lower()])
+            if group is not None:
+                return group
         # "the spokesman" → the last spokesman; "the official" → the last official.
         for s in reversed(self.history):
             if s.head == h:
@@ -439,6 +450,20 @@ class SourceResolver:
                     return s
             return self._topic_person(pos)
         return None
+
+    def _titled_group(self, titles: frozenset[str]) -> _Speaker | None:
+        """The people the article names with one of ``titles``, as one plural source."""
+        names: list[str] = []
+        for e in self.ents:
+            if self._has_title(e, titles, current=True):
+                name = _person_name(e.text)
+                if name.split()[0].lower() in titles:
+                    name = " ".join(name.split()[1:])
+                if name and all(n.split()[-1] != name.split()[-1] for n in names):
+                    names.append(name)
+        if len(names) < 2:
+            return None
+        return _Speaker(_listed(names), "person", names[-1].split()[-1].lower(), True, False, False)
 
     def _has_title(self, e: SpacySpan, titles: frozenset[str], current: bool = False) -> bool:
         """``e`` is a person named with one of ``titles`` (with ``current``: not as its
@@ -483,6 +508,21 @@ class SourceResolver:
                     if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                         ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
                         break
+        if ent is None and head is not None and plural:
+            # "The three Republican chairmen — Representative Robert W. Goodlatte ..., Devin
+            # Nunes ... and Trey Gowdy": the apposition lists the group.
+            listed = [
+                _person_name(e.text)
+                for c in head.children
+                if c.dep_ == "appos" and c.ent_type_ == "PERSON"
+                for t in (c, *[x for x in c.subtree if x.dep_ == "conj"])
+                for e in self.ents
+                if e.start <= t.i < e.end and e.label_ == "PERSON"
+            ]
+            if len(set(listed)) >= 2:
+                return _Speaker(
+                    _listed(list(dict.fromkeys(listed))), "person", h, True, False, False
+                )
         if ent is None and head is not None and h in DOC_HEADS:
             # "according to a statement from Boehner", "Obama's statement said": the author
             # of the document speaks through it.
@@ -508,6 +548,19 @@ class SourceResolver:
             # "a South Korean newspaper, Munhwa Ilbo": the apposition names the paper, whatever
             # entity the tagger found in the phrase.
             return _Speaker(apposed.group(1), "media", h, False, False, True)
+        if ent is not None and ent.label_ == "PERSON" and head is not None:
+            # "Chairman Bob Goodlatte, ...; Chairman Trey Gowdy, ...; and Chairman Devin Nunes
+            # said": coordinated people speak together.
+            joined = [
+                _person_name(e.text)
+                for e in self.ents
+                if e.label_ == "PERSON" and span.start <= e.start_char and e.end_char <= span.end
+            ]
+            coordinated = any(x.dep_ == "conj" for x in head.subtree)
+            if coordinated and len(set(joined)) >= 2:
+                return _Speaker(
+                    _listed(list(dict.fromkeys(joined))), "person", h, True, False, False
+                )
         if ent is not None and ent.label_ == "PERSON":
             name = _person_name(ent.text)
             if len(name.split()) == 1:
