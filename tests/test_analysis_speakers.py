@@ -296,3 +296,11 @@ def test_one_titled_person_is_no_group(analyzer: Analyzer) -> None:
     )
     found = {s for s, _c, content in _attributions(analyzer, text) if "investigation" in content}
     assert "Bob Goodlatte" not in found, found
+
+
+def test_mr_is_never_a_woman_of_the_same_surname(analyzer: Analyzer) -> None:
+    text = (
+        'Melania Trump wore a white hat.\n\n"The Iran deal is insane," Mr. Trump said on Tuesday.'
+    )
+    found = [s for s, _c, content in _attributions(analyzer, text) if "insane" in content]
+    assert found and all(s != "Melania Trump" for s in found), found

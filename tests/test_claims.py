@@ -234,3 +234,19 @@ def test_a_document_speaks_for_whoever_filed_it() -> None:
     assert _is_acronym_of("D.N.C.", "Democratic National Committee")
     assert not _is_acronym_of("DNC", "D.N.C.")
     assert not _is_acronym_of("Trump", "Tom Rex Ulm Mark Paul")
+
+
+def test_several_voices_of_one_state_are_one_origin() -> None:
+    from newstrace.linking.provenance import _vote_key
+    from newstrace.model import Attribution, Source, Span
+
+    def said(span: str, resolved: str, kind: str) -> Attribution:
+        text = f"{span} said so."
+        src = Source(span=Span.of(text, 0, len(span)), resolved=resolved, type=kind)
+        return Attribution(source=src, cue=None, content=None)
+
+    rouhani = said("Iranian President Hassan Rouhani", "Hassan Rouhani", "person")
+    iranians = said("The Iranians", "The Iranians", "unknown")
+    assert _vote_key("rouhani", rouhani) == _vote_key("iranians", iranians) == "state:Iran"
+    # A person who does not speak for a state keeps their own vote.
+    assert _vote_key("kerry", said("John Kerry", "John Kerry", "person")) == "kerry"

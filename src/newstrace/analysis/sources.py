@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -144,6 +145,9 @@ class SourceResolver:
         self._ent_at = 0
         self._titled: list[Token] | None = None
         self._gender: dict[str, str] = {}
+        # surname → the full names that carry it, with how often each is named ("Donald
+        # Trump" and "Melania Trump"): "Mr. Trump" is the man, a bare "Trump" the one named most.
+        self._bearers: dict[str, Counter[str]] = {}
         self._titled_at: list[int] = []
 
     # -- entity mentions before a position ---------------------------------------------
@@ -156,6 +160,7 @@ class SourceResolver:
                 parts = name.split()
                 if len(parts) >= 2:
                     self._surnames[parts[-1].lower()] = name
+                    self._bearers.setdefault(parts[-1].lower(), Counter())[name] += 1
                     given = parts[0].lower()
                     if self._given.get(given, name) != name:
                         self._given[given] = ""
@@ -175,6 +180,24 @@ class SourceResolver:
                     if g:
                         self._gender.setdefault(parts[-1].lower(), g)
             self._ent_at += 1
+
+    def _bearer(self, surname: str, ent: SpacySpan) -> str | None:
+        """The full name a bare surname stands for, honouring its honorific ("Mr. Trump")."""
+        bearers = self._bearers.get(surname)
+        if not bearers:
+            return None
+        prev = self.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        want = HONORIFICS.get(prev) or HONORIFICS.get(ent[0].lower_)
+        fits = [
+            n
+            for n in bearers
+            if want is None
+            or (n.split()[0].lower() not in (FEMALE_NAMES if want == "m" else MALE_NAMES))
+        ]
+        if not fits:
+            # "Mr. Trump" in an article that names only Melania Trump in full: him, unnamed.
+            return ent.text.split()[-1]
+        return max(fits, key=lambda n: bearers[n])
 
     def _fits(self, name: str, word: str) -> bool:
         """``word`` ("he", "she") may stand for ``name``: no honorific says otherwise."""
@@ -566,7 +589,12 @@ class SourceResolver:
             if len(name.split()) == 1:
                 # A bare surname or given name is the person the article names in full.
                 low_name = name.lower()
-                name = self._surnames.get(low_name) or self._given.get(low_name) or name
+                name = (
+                    self._bearer(low_name, ent)
+                    or self._surnames.get(low_name)
+                    or self._given.get(low_name)
+                    or name
+                )
             gov = False
             return _Speaker(name, "government" if gov else "person", h, plural, False, False)
         if head is not None and head.pos_ == "PROPN" and ent is None and h[:1].isalpha():

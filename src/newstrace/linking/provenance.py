@@ -42,10 +42,10 @@ _UNNAMED = re.compile(
 )
 # Who a government body speaks for. Order matters: "the Russian Embassy in Washington" is Russia.
 _PARTIES = (
-    (re.compile(r"\b(kremlin|moscow|russian?|putin)\b", re.IGNORECASE), "Russia"),
+    (re.compile(r"\b(kremlin|moscow|russians?|russia|putin)\b", re.IGNORECASE), "Russia"),
     (re.compile(r"\b(beijing|chinese|china)\b", re.IGNORECASE), "China"),
-    (re.compile(r"\b(tehran|iranian|iran)\b", re.IGNORECASE), "Iran"),
-    (re.compile(r"\b(pyongyang|north korean?)\b", re.IGNORECASE), "North Korea"),
+    (re.compile(r"\b(tehran|iranians?|iran)\b", re.IGNORECASE), "Iran"),
+    (re.compile(r"\b(pyongyang|north koreans?|north korea)\b", re.IGNORECASE), "North Korea"),
     (re.compile(r"\b(taliban)\b", re.IGNORECASE), "the Taliban"),
     (
         re.compile(
@@ -106,11 +106,41 @@ def norm(name: str) -> str:
     return re.sub(r"^(the|a|an)\s+", "", n)
 
 
+_STATES = frozenset(label for _pattern, label in _PARTIES)
+_DEMONYMS = {
+    "Russia": "Russian",
+    "China": "Chinese",
+    "Iran": "Iranian",
+    "North Korea": "North Korean",
+    "the Taliban": "Taliban",
+    "United States": "U.S.",
+}
+
+
 def party(name: str) -> str:
     for pattern, label in _PARTIES:
         if pattern.search(name):
             return label
     return name
+
+
+# A state's voice: its government, or an office holder named with the state's adjective
+# ("Iranian President Hassan Rouhani", "the Iranians", "Tehran" are one origin: Iran).
+_STATE_OFFICE = re.compile(
+    r"\b(president|minister|spokes(?:man|woman|person)|ambassador|embassy|foreign|"
+    r"government|officials?|leader|state media|news agency)\b|^the\s+\w+ians?$",
+    re.IGNORECASE,
+)
+
+
+def _vote_key(key: str, a: Attribution) -> str:
+    assert a.source is not None
+    said = a.source.span.text.strip()
+    # The resolved name drops the title that says whom the person speaks for.
+    state = next((p for p in (party(a.source.resolved), party(said)) if p in _STATES), None)
+    if state is not None and (a.source.type == "government" or _STATE_OFFICE.search(said)):
+        return "state:" + state
+    return key
 
 
 def person_key(name: str) -> str:
@@ -411,6 +441,7 @@ def provenance(
                 "stated": False,
                 "attributions": [],
                 "spellings": [],
+                "key": key,
             },
         )
         if _PSEUDO.match(label):
@@ -492,7 +523,7 @@ def provenance(
                 # Another outlet's reporting, cited: that outlet is where the claim started.
                 vote(bkey[1], a.source.resolved, a, art, st, bonus=MEDIUM_BONUS)
             else:
-                vote(bkey[1], label, a, art, st, anonymous=anon)
+                vote(_vote_key(bkey[1], a), label, a, art, st, anonymous=anon)
         # Where the article names where the claim started, unless it quotes someone on record
         # for it ("Trump said …" is Trump's, whatever else the sentence cites).
         on_record = role == "backer" and a is not None and not _is_medium(a, media)
@@ -603,9 +634,15 @@ def _origin(votes: dict[str, dict[str, Any]], spelled: set[str]) -> dict[str, An
         (x for x in (*counts, *v["spellings"], *sorted(spelled)) if _is_acronym_of(label, x)),
         label,
     )
+    kind = v["type"]
+    if v["key"].startswith("state:") and len(counts) > 1:
+        # Several voices of one state ("Hassan Rouhani", "the Iranians"): the state is the
+        # origin; the voice heard most is named with it.
+        label = f"{_DEMONYMS[v['key'][6:]]} government ({label})"
+        kind = "government"
     return {
         "source": label,
-        "type": v["type"],
+        "type": kind,
         "anonymous": bool(v["anonymous"]),
         "stated": bool(v["stated"]),
         "article": art.id,
