@@ -250,3 +250,40 @@ def test_several_voices_of_one_state_are_one_origin() -> None:
     assert _vote_key("rouhani", rouhani) == _vote_key("iranians", iranians) == "state:Iran"
     # A person who does not speak for a state keeps their own vote.
     assert _vote_key("kerry", said("John Kerry", "John Kerry", "person")) == "kerry"
+
+
+def _reference_linkage(sim: np.ndarray, articles: list[int], threshold: float) -> list[int]:
+    """The textbook loop: every pair's linkage recomputed before each merge."""
+    n = sim.shape[0]
+    clusters = [[i] for i in range(n)]
+    while True:
+        best, pair = -np.inf, None
+        for x in range(len(clusters)):
+            for y in range(x + 1, len(clusters)):
+                cx, cy = clusters[x], clusters[y]
+                if {articles[i] for i in cx} & {articles[j] for j in cy}:
+                    continue
+                block = sim[np.ix_(cx, cy)]
+                score = 0.5 * block.mean() + 0.5 * block.max()
+                if score > best:
+                    best, pair = score, (x, y)
+        if pair is None or best < threshold:
+            break
+        x, y = pair
+        clusters[x] = clusters[x] + clusters[y]
+        del clusters[y]
+    label = {i: min(c) for c in clusters for i in c}
+    relabel: dict[int, int] = {}
+    return [relabel.setdefault(label[i], len(relabel)) for i in range(n)]
+
+
+def test_incremental_linkage_equals_the_textbook_loop() -> None:
+    rng = np.random.default_rng(7)
+    for _ in range(40):
+        n = int(rng.integers(2, 25))
+        x = rng.normal(size=(n, 6))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        sim = x @ x.T
+        arts = [int(a) for a in rng.integers(0, max(2, n // 2), size=n)]
+        threshold = float(rng.uniform(0.0, 0.5))
+        assert average_linkage(sim, arts, threshold) == _reference_linkage(sim, arts, threshold)

@@ -173,34 +173,36 @@ def average_linkage(
     claim once: the guidelines' "clearest statement") unless both come from the same ``part``
     of it (the sentences of one quoted paragraph). Labels 0..k-1 in order of first member.
 
-    O(n^2) memory and O(n^3 / vector width) time: blocks are one story's statements.
+    O(n^2) memory; each merge updates one row and column and re-scans only the rows whose
+    best partner it touched, so a component of n statements costs about O(n^2), not the
+    O(n^3) of recomputing every pair per merge.
     """
     n = sim.shape[0]
     if n == 0:
         return []
     arts = np.asarray(articles)
-    _, art_ids = np.unique(arts, return_inverse=True)
-    owns = np.zeros((n, int(art_ids.max()) + 1), dtype=bool)
-    owns[np.arange(n), art_ids] = True
-    part_keys = [(a, p) for a, p in zip(articles, parts, strict=True)] if parts else list(range(n))
-    _, part_ids = np.unique(np.array([hash(k) for k in part_keys]), return_inverse=True)
-    owns_part = np.zeros((n, int(part_ids.max()) + 1), dtype=bool)
-    owns_part[np.arange(n), part_ids] = True
+    part_keys = (
+        [hash((a, p)) for a, p in zip(articles, parts, strict=True)] if parts else list(range(n))
+    )
+    pk = np.asarray(part_keys)
+    # Two statements conflict when they are of one article through different parts of it.
+    # A cluster holds one part per article, so a merged cluster conflicts with whatever
+    # either half conflicted with: the matrix is kept by OR-ing rows, never recomputed.
+    conflict = (arts[:, None] == arts[None, :]) & (pk[:, None] != pk[None, :])
+    np.fill_diagonal(conflict, True)
     total = sim.astype(np.float64).copy()
     best = sim.astype(np.float64).copy()
     size = np.ones(n)
     alive = np.ones(n, dtype=bool)
     parent = np.arange(n)
+    score = AVERAGE_WEIGHT * total / np.outer(size, size) + (1 - AVERAGE_WEIGHT) * best
+    score[conflict] = -np.inf
+    rowmax = score.max(axis=1)
+    rowarg = score.argmax(axis=1)
     while True:
-        shared = owns.astype(np.int32) @ owns.T.astype(np.int32)
-        # An article both clusters hold, through different parts of it.
-        conflict = shared > (owns_part.astype(np.int32) @ owns_part.T.astype(np.int32))
-        np.fill_diagonal(conflict, True)
-        avg = AVERAGE_WEIGHT * total / np.outer(size, size) + (1 - AVERAGE_WEIGHT) * best
-        avg[conflict | ~alive[:, None] | ~alive[None, :]] = -np.inf
-        flat = int(np.argmax(avg))
-        a, b = divmod(flat, n)
-        if avg[a, b] < threshold:
+        a = int(np.argmax(rowmax))
+        b = int(rowarg[a])
+        if not rowmax[a] >= threshold:
             break
         a, b = min(a, b), max(a, b)
         total[a, :] += total[b, :]
@@ -208,10 +210,30 @@ def average_linkage(
         best[a, :] = np.maximum(best[a, :], best[b, :])
         best[:, a] = np.maximum(best[:, a], best[:, b])
         size[a] += size[b]
-        owns[a] |= owns[b]
-        owns_part[a] |= owns_part[b]
+        conflict[a, :] |= conflict[b, :]
+        conflict[:, a] |= conflict[:, b]
         alive[b] = False
         parent[parent == b] = a
+        row = AVERAGE_WEIGHT * total[a, :] / (size[a] * size) + (1 - AVERAGE_WEIGHT) * best[a, :]
+        row[conflict[a, :] | ~alive] = -np.inf
+        row[a] = -np.inf
+        score[a, :] = row
+        score[:, a] = row
+        score[b, :] = -np.inf
+        score[:, b] = -np.inf
+        rowmax[b] = -np.inf
+        # Rows whose best partner was a or b look again; the rest only compare with a.
+        stale = np.flatnonzero(alive & ((rowarg == a) | (rowarg == b)))
+        for i in stale:
+            rowarg[i] = int(np.argmax(score[i]))
+            rowmax[i] = score[i, rowarg[i]]
+        others = alive & ~((rowarg == a) | (rowarg == b))
+        others[a] = False
+        up = others & ((row > rowmax) | ((row == rowmax) & (a < rowarg)))
+        rowmax[up] = row[up]
+        rowarg[up] = a
+        rowarg[a] = int(np.argmax(row))
+        rowmax[a] = row[rowarg[a]]
     relabel: dict[int, int] = {}
     return [relabel.setdefault(int(r), len(relabel)) for r in parent]
 
