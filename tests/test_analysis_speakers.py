@@ -304,3 +304,13 @@ def test_mr_is_never_a_woman_of_the_same_surname(analyzer: Analyzer) -> None:
     )
     found = [s for s, _c, content in _attributions(analyzer, text) if "insane" in content]
     assert found and all(s != "Melania Trump" for s in found), found
+
+
+def test_a_newspaper_that_names_itself_is_not_the_last_medium(analyzer: Analyzer) -> None:
+    text = (
+        "North Korea's state news agency KCNA said the test site would close.\n\n"
+        "South and North Korea are discussing plans to announce an official end to the conflict,"
+        " the Munhwa Ilbo newspaper reported, citing an unidentified South Korean official."
+    )
+    found = [s for s, _c, content in _attributions(analyzer, text) if "official end" in content]
+    assert found and all("KCNA" not in s for s in found), found

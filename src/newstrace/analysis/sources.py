@@ -266,7 +266,16 @@ class SourceResolver:
             found = self._pronoun(words[0], span.start)
             if found is not None:
                 return found
-        if words and words[0] in DEFINITE and head is not None:
+        # "the Munhwa Ilbo newspaper" names itself: no anaphora to resolve.
+        self_named = (
+            head is not None
+            and head.lower_ in MEDIA_HEADS
+            and any(
+                t.pos_ == "PROPN" and t.i != head.i and t.idx >= span.start and t.idx < span.end
+                for t in head.subtree
+            )
+        )
+        if words and words[0] in DEFINITE and head is not None and not self_named:
             found = self._definite(head, span.start)
             if found is not None:
                 return found
