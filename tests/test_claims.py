@@ -287,3 +287,27 @@ def test_incremental_linkage_equals_the_textbook_loop() -> None:
         arts = [int(a) for a in rng.integers(0, max(2, n // 2), size=n)]
         threshold = float(rng.uniform(0.0, 0.5))
         assert average_linkage(sim, arts, threshold) == _reference_linkage(sim, arts, threshold)
+
+
+HALT = POMPEO.with_name("halt.jsonl")
+
+
+def test_trace_lists_the_same_proposition_in_another_story(
+    tmp_path: Path, analyzer: Any
+) -> None:
+    from newstrace.linking.ingest import ingest
+
+    db = tmp_path / "two-stories.db"
+    ingest([str(POMPEO), str(HALT)], db, lambda: analyzer)
+    with open_store(db) as store:
+        record = trace(store, "CIA Director Mike Pompeo secretly met Kim Jong-un over Easter")
+        assert record is not None
+        found = record["elsewhere"]
+        # The test-halt coverage is its own story, and it too says Trump sent Pompeo to Kim.
+        assert found, record["alternatives"]
+        assert all(e["story"] != record["story"] for e in found)
+        assert {a for e in found for a in e["articles"]} <= {"halt-times", "halt-usa"}
+        assert any("Pompeo" in e["text"] for e in found)
+        halt = trace(store, "North Korea will suspend nuclear and missile tests")
+        assert halt is not None and halt["story"] != record["story"]
+        assert halt["elsewhere"] == []

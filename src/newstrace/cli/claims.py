@@ -68,9 +68,18 @@ def claim_text(r: dict[str, Any]) -> str:
     if isinstance(members, list) and members:
         out.append("what each source said:")
         out += [_said(m, urls) for m in members]
+    if r.get("elsewhere"):
+        out.append("also stated in other stories:")
+        out += [
+            f"  {e['claim']} (story {e['story']}; {', '.join(e['articles'])}): {e['text'][:90]}"
+            for e in r["elsewhere"]
+        ]
     if r.get("alternatives"):
         out.append("other candidates:")
-        out += [f"  {a['score']:.2f}  {a['claim']}: {a['text'][:90]}" for a in r["alternatives"]]
+        out += [
+            f"  {a['score']:.2f}  {a['claim']}: {' '.join(a['text'].split())[:90]}"
+            for a in r["alternatives"]
+        ]
     return "\n".join(out) + "\n"
 
 
