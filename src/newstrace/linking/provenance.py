@@ -62,7 +62,7 @@ _STATED = re.compile(
     r"\s*(?:the\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4})",
 )
 _STATED_BEFORE = re.compile(
-    r"([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}),?\s+(?:which\s+)?first reported"
+    r"([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,4}),?\s+(?:which\s+|who\s+|that\s+)?first reported"
 )
 # "…, the Washington Post reported" / "The Post reported on Monday that …"
 _REPORTED = re.compile(
