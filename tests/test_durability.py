@@ -268,3 +268,22 @@ def test_two_concurrent_ingests_give_the_same_store_as_one(
     stored = [int(out.split()[0]) for out, _ in results]
     assert sum(stored) == len(expected["articles"])
     assert dump(db) == expected
+
+
+def _open_and_read(path: str) -> int:
+    from newstrace.store import open_store
+
+    with open_store(path) as store:
+        return len(store.articles())
+
+
+def test_processes_opening_one_new_store_at_once_all_succeed(tmp_path: Path) -> None:
+    # Regression: each process saw schema version 0 and ran the migrations; the slower one
+    # failed with "table articles already exists" or "duplicate column name".
+    import multiprocessing
+
+    ctx = multiprocessing.get_context("spawn")
+    for round_ in range(6):
+        db = str(tmp_path / f"new{round_}.db")
+        with ctx.Pool(6) as pool:
+            assert pool.map(_open_and_read, [db] * 6, chunksize=1) == [0] * 6

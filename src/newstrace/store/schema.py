@@ -236,6 +236,21 @@ CREATE INDEX links_copy_of ON links(copy_of);
 MIGRATIONS: list[str | Callable[[sqlite3.Connection], None]] = [_V1, _V2, _V3, rekey, _V5, _V6]
 
 
+def _statements(script: str) -> list[str]:
+    """A migration script's statements, one by one (a trigger's BEGIN ... END is one)."""
+    out: list[str] = []
+    pending = ""
+    for line in script.splitlines(keepends=True):
+        pending += line
+        if sqlite3.complete_statement(pending):
+            if pending.strip().strip(";").strip():
+                out.append(pending.strip())
+            pending = ""
+    if pending.strip():
+        out.append(pending.strip())
+    return out
+
+
 def migrate(conn: sqlite3.Connection, path: str) -> None:
     """Bring the database at ``conn`` to ``SCHEMA_VERSION``."""
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
@@ -248,14 +263,19 @@ def migrate(conn: sqlite3.Connection, path: str) -> None:
     for step in range(version, SCHEMA_VERSION):
         todo = MIGRATIONS[step]
         try:
-            if isinstance(todo, str):
-                # executescript commits any open transaction first: the script brings its own.
-                conn.executescript(f"BEGIN; {todo}; PRAGMA user_version = {step + 1}; COMMIT;")
-            else:
-                conn.execute("BEGIN")
-                todo(conn)
-                conn.execute(f"PRAGMA user_version = {step + 1}")
+            # The write lock first, then the version again: two processes opening one new
+            # store at once must not both run a step (the second would find its tables made).
+            conn.execute("BEGIN IMMEDIATE")
+            if int(conn.execute("PRAGMA user_version").fetchone()[0]) > step:
                 conn.execute("COMMIT")
+                continue
+            if isinstance(todo, str):
+                for statement in _statements(todo):
+                    conn.execute(statement)
+            else:
+                todo(conn)
+            conn.execute(f"PRAGMA user_version = {step + 1}")
+            conn.execute("COMMIT")
         except sqlite3.Error as exc:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
