@@ -179,6 +179,11 @@ def _attributions(analyzer: Analyzer, text: str) -> list[tuple[str, str, str]]:
     ]
 
 
+def _sources_of(analyzer: Analyzer, text: str, words: str) -> list[str]:
+    """Who the attributions whose content holds ``words`` are resolved to."""
+    return [s for s, _c, content in _attributions(analyzer, text) if words in content]
+
+
 def test_a_title_is_not_resolved_by_world_knowledge(analyzer: Analyzer) -> None:
     # Nobody is named president here: "the president" stays the president, not the last
     # person named (and never Obama because he was president then).
@@ -208,7 +213,7 @@ def test_they_is_not_a_document(analyzer: Analyzer) -> None:
         " memos were released by the White House.\n\nThey said the documents showed “clear"
         " abuse of the surveillance process.”"
     )
-    found = [s for s, _c, content in _attributions(analyzer, text) if "clear abuse" in content]
+    found = _sources_of(analyzer, text, "clear abuse")
     assert found
     for source in found:
         assert "memo" not in source.lower() and "White House" not in source
@@ -241,7 +246,7 @@ def test_the_medium_spoken_to_is_not_the_speaker(analyzer: Analyzer) -> None:
         "Kim Jong Un sent a letter on Monday. “It will be a great meeting,” Trump told the"
         " Munhwa Ilbo in an interview on Tuesday."
     )
-    found = [s for s, _c, content in _attributions(analyzer, text) if "great meeting" in content]
+    found = _sources_of(analyzer, text, "great meeting")
     assert found and all(s == "Trump" for s in found), found
 
 
@@ -302,7 +307,7 @@ def test_mr_is_never_a_woman_of_the_same_surname(analyzer: Analyzer) -> None:
     text = (
         'Melania Trump wore a white hat.\n\n"The Iran deal is insane," Mr. Trump said on Tuesday.'
     )
-    found = [s for s, _c, content in _attributions(analyzer, text) if "insane" in content]
+    found = _sources_of(analyzer, text, "insane")
     assert found and all(s != "Melania Trump" for s in found), found
 
 
@@ -312,5 +317,5 @@ def test_a_newspaper_that_names_itself_is_not_the_last_medium(analyzer: Analyzer
         "South and North Korea are discussing plans to announce an official end to the conflict,"
         " the Munhwa Ilbo newspaper reported, citing an unidentified South Korean official."
     )
-    found = [s for s, _c, content in _attributions(analyzer, text) if "official end" in content]
+    found = _sources_of(analyzer, text, "official end")
     assert found and all("KCNA" not in s for s in found), found
