@@ -292,9 +292,7 @@ def test_incremental_linkage_equals_the_textbook_loop() -> None:
 HALT = POMPEO.with_name("halt.jsonl")
 
 
-def test_trace_lists_the_same_proposition_in_another_story(
-    tmp_path: Path, analyzer: Any
-) -> None:
+def test_trace_lists_the_same_proposition_in_another_story(tmp_path: Path, analyzer: Any) -> None:
     from newstrace.linking.ingest import ingest
 
     db = tmp_path / "two-stories.db"
@@ -311,3 +309,15 @@ def test_trace_lists_the_same_proposition_in_another_story(
         halt = trace(store, "North Korea will suspend nuclear and missile tests")
         assert halt is not None and halt["story"] != record["story"]
         assert halt["elsewhere"] == []
+
+
+def test_a_statement_is_embedded_with_the_sentence_it_stands_in() -> None:
+    from newstrace.linking.statements import context
+
+    text = "The talks began. Trump said on Tuesday that the meeting went well. Kim left."
+    start = text.index("the meeting")
+    content = Span.of(text, start, text.index(" Kim") - 1)
+    assert context(text, content) == "Trump said on Tuesday that the meeting went well."
+    # Across a sentence end it takes every sentence the content touches.
+    wide = Span.of(text, start, len(text))
+    assert context(text, wide) == text[text.index("Trump") :]

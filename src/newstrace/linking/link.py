@@ -32,7 +32,7 @@ from newstrace.linking.provenance import (
     norm,
     provenance,
 )
-from newstrace.linking.statements import Statement, is_dispute, statements
+from newstrace.linking.statements import Statement, context, is_dispute, sentences, statements
 from newstrace.linking.stories import (
     THRESHOLD,
     DocFeatures,
@@ -466,6 +466,32 @@ def _vectors(store: Store, embed: Any, texts: list[str]) -> np.ndarray:
     return np.vstack([cached[k] for k in keys]) if keys else np.zeros((0, 384), np.float32)
 
 
+# How much of a statement's vector is the sentence it stands in: "that the meeting went well"
+# alone says little of whose meeting, and a look-up usually names who said it. On claims-dev,
+# weights 0 / 0.5 / 0.7 / 1.0: B-cubed F1 0.759 / 0.766 / 0.766 / 0.762, trace finds the right
+# claim 0.882 / 0.934 / 0.961 / 0.974 and its origin 0.697 / 0.763 / 0.789 / 0.803.
+CONTEXT_WEIGHT = 0.7
+
+
+def _with_context(
+    store: Store, embed: Any, found: list[Statement], infos: list[ArticleInfo]
+) -> np.ndarray:
+    """Unit vectors of the statements, each mixed with its sentence's vector."""
+    spans: dict[int, list[tuple[int, int]]] = {}
+    around = []
+    for s in found:
+        text = infos[s.article].text or ""
+        if s.article not in spans:
+            spans[s.article] = list(sentences(text))
+        around.append(context(text, s.content, spans[s.article]))
+    own = _vectors(store, embed, [s.text for s in found])
+    if not len(own):
+        return own
+    mixed = own + CONTEXT_WEIGHT * _vectors(store, embed, around)
+    norms = np.linalg.norm(mixed, axis=1, keepdims=True)
+    return (mixed / np.where(norms > 0, norms, 1.0)).astype(np.float32)
+
+
 def _worth_embedding(found: list[Statement]) -> list[Statement]:
     """Drop the outlets' own sentences that cannot restate a claim of another article: in a
     one-article story, or sharing fewer than two content words with every claim statement of
@@ -531,7 +557,7 @@ def _claims(
             found.extend(statements(i, rec))
         found = _worth_embedding(found)
         if found:
-            vecs = _vectors(store, embed, [s.text for s in found])
+            vecs = _with_context(store, embed, found, infos)
             disputes = [
                 s
                 for s in found

@@ -20,6 +20,7 @@ Three sorts, decided from the stored record alone (no NLP model at linking time)
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -176,3 +177,15 @@ def statements(position: int, rec: AnalyzedArticle) -> list[Statement]:
             continue
         out.append(Statement(position, None, "unattributed", Span.of(text, s, e)))
     return out
+
+
+def context(text: str, content: Span, spans: list[tuple[int, int]] | None = None) -> str:
+    """The sentence(s) of ``text`` that hold ``content`` ("Trump said on Tuesday that [the
+    meeting went well]"): who said it and about what, which the content alone may leave out.
+    ``spans``: the text's ``sentences``, when the caller has them."""
+    spans = spans if spans is not None else list(sentences(text))
+    lo = bisect_right([s for s, _e in spans], content.start) - 1
+    hi = bisect_left([e for _s, e in spans], content.end)
+    if lo < 0 or hi >= len(spans) or hi < lo:
+        return content.text
+    return text[spans[lo][0] : spans[hi][1]].strip()
