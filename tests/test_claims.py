@@ -321,3 +321,12 @@ def test_a_statement_is_embedded_with_the_sentence_it_stands_in() -> None:
     # Across a sentence end it takes every sentence the content touches.
     wide = Span.of(text, start, len(text))
     assert context(text, wide) == text[text.index("Trump") :]
+
+
+def test_one_person_in_two_spellings_is_one_backer() -> None:
+    from newstrace.linking.provenance import person_key
+
+    assert person_key("Kim Jong-un") == person_key("Kim Jong Un")
+    assert person_key("Mr. Trump") == person_key("Donald J. Trump") == "trump"
+    assert person_key("Melania Trump") == person_key("Trump")  # a surname alone cannot tell
+    assert person_key("Emmanuel Macron") != person_key("Donald Trump")

@@ -144,9 +144,10 @@ def _vote_key(key: str, a: Attribution) -> str:
 
 
 def person_key(name: str) -> str:
-    """'Mr. Trump', 'Donald Trump', 'Donald J. Trump' → 'trump' (one person, one key)."""
-    n = _PERSON_TITLES.sub("", norm(name))
-    words = re.findall(r"[a-z'’-]+", n)
+    """'Mr. Trump', 'Donald Trump', 'Donald J. Trump' → 'trump' (one person, one key);
+    'Kim Jong-un' and 'Kim Jong Un' → 'un'."""
+    n = _PERSON_TITLES.sub("", norm(name)).replace("-", " ")
+    words = re.findall(r"[a-z'’]+", n)
     return words[-1] if words else n
 
 
@@ -507,6 +508,12 @@ def provenance(
                 for name in (art.publisher, *art.agencies):
                     if name and norm(name) != bkey[1]:
                         relay({"kind": "re-report", "name": name, "article": art.id, "of": src})
+            if bkey[0] == "named":
+                # One state's voices (its leader, its news agency, "the North") back the claim
+                # once, as that state.
+                state = _vote_key(bkey[1], a)
+                if state.startswith("state:"):
+                    bkey = ("state", state[6:])
             b = backers.get(bkey)
             if b is None:
                 b = backers[bkey] = {
@@ -580,6 +587,24 @@ def provenance(
         for o in articles[i].attributions
         if o.source is not None
     } | {m.group(0) for t in member_texts for m in _SPELLED_NAME.finditer(t or "")}
+    # "The suit says …" backs the claim as its author does: one backer, not two.
+    documents = [k for k, b in backers.items() if _DOC_SOURCE.match(b["name"])]
+    author = document_author(member_texts, spelled) if documents else None
+    if author:
+        same = [
+            k
+            for k, b in backers.items()
+            if k not in documents
+            and (norm(b["name"]) == norm(author) or _is_acronym_of(b["name"], author))
+        ]
+        target = backers[same[0] if same else documents[0]]
+        if not same:
+            target["name"] = f"{author}'s {target['name'].split()[-1].lower()}"
+        for document_key in documents if same else documents[1:]:
+            for field_name in ("articles", "attributions"):
+                merged = target[field_name]
+                merged += [x for x in backers[document_key][field_name] if x not in merged]
+            del backers[document_key]
     origin = _origin(votes, spelled)
     if origin is not None and _DOC_SOURCE.match(origin["source"]):
         author = document_author(member_texts, spelled)
