@@ -16,7 +16,13 @@ from click.testing import CliRunner
 from newstrace.cli import cli
 from newstrace.linking.claims import average_linkage
 from newstrace.linking.query import claims, stories, trace
-from newstrace.linking.statements import is_claim_bearing, is_dispute, sentences, statements
+from newstrace.linking.statements import (
+    Statement,
+    is_claim_bearing,
+    is_dispute,
+    sentences,
+    statements,
+)
 from newstrace.model import (
     AnalyzedArticle,
     Article,
@@ -330,3 +336,24 @@ def test_one_person_in_two_spellings_is_one_backer() -> None:
     assert person_key("Mr. Trump") == person_key("Donald J. Trump") == "trump"
     assert person_key("Melania Trump") == person_key("Trump")  # a surname alone cannot tell
     assert person_key("Emmanuel Macron") != person_key("Donald Trump")
+
+
+def test_a_giant_story_is_clustered_in_bounded_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    from newstrace.linking import link
+
+    monkeypatch.setattr(link, "MAX_BLOCK", 5)
+    text = "One. Two. Three."
+    per_article = [
+        [Statement(a, None, "unattributed", Span.of(text, 0, 4)) for _ in range(n)]
+        for a, n in enumerate([2, 2, 3, 6, 1])
+    ]
+    blocks = list(link._blocks(per_article))
+    # Whole articles, in order, none over the bound unless one article alone is.
+    assert [[s.article for s in b] for b in blocks] == [
+        [0, 0, 1, 1],
+        [2, 2, 2],
+        [3] * 6,
+        [4],
+    ]
+    monkeypatch.setattr(link, "MAX_BLOCK", 4000)
+    assert len(list(link._blocks(per_article))) == 1

@@ -473,6 +473,25 @@ def _vectors(store: Store, embed: Any, texts: list[str]) -> np.ndarray:
 CONTEXT_WEIGHT = 0.7
 
 
+# Claims are clustered on a story's statements all at once (an n x n similarity matrix): a
+# story that grows past this many (weeks of coverage of one war) is clustered in consecutive
+# blocks of about this size, so memory stays bounded (~0.1 GB a matrix) whatever the story.
+MAX_BLOCK = 4000
+
+
+def _blocks(per_article: list[list[Statement]]) -> Iterator[list[Statement]]:
+    """The story's statements, in blocks of whole articles of at most ``MAX_BLOCK``
+    statements (one block for any story but a giant one)."""
+    block: list[Statement] = []
+    for sts in per_article:
+        if block and len(block) + len(sts) > MAX_BLOCK:
+            yield block
+            block = []
+        block.extend(sts)
+    if block:
+        yield block
+
+
 def _with_context(
     store: Store, embed: Any, found: list[Statement], infos: list[ArticleInfo]
 ) -> np.ndarray:
@@ -547,57 +566,59 @@ def _claims(
 ) -> Iterator[ClaimRow]:
     embed = embedder()
     for idxs in stories:
-        found: list[Statement] = []
+        per_article: list[list[Statement]] = []
         for i in idxs:
             rec = store.get_seq(infos[i].seq)
             if rec is None:
                 continue
             infos[i].attributions = rec.attributions
             infos[i].text = rec.text
-            found.extend(statements(i, rec))
-        found = _worth_embedding(found)
-        if found:
-            vecs = _with_context(store, embed, found, infos)
-            disputes = [
-                s
-                for s in found
-                if s.sort == "dispute" or (s.attribution is not None and is_dispute(s.attribution))
-            ]
-            built = []
-            for members_idx in group(found, vecs):
-                members = [found[k] for k in members_idx]
-                first = min(members, key=lambda s: (infos[s.article].seq, s.content.start))
-                info = infos[first.article]
-                cid = _claim_id(info.story or "", info.key, first.content.start)
-                record = _typed(provenance(cid, members, infos, media))
-                built.append((cid, info, members_idx, members, record))
-            # The story's main claim (most articles, then most statements, then the earliest:
-            # the lede) is what reactions such as "Russia called the report baseless" answer,
-            # even in a single article.
-            main = max(
-                range(len(built)),
-                key=lambda k: (
-                    len(built[k][4]["articles"]),
-                    sum(1 for s in built[k][3] if s.sort == "claim" and not _denies(s)),
-                    -min(s.content.start for s in built[k][3]),
-                ),
-                default=None,
-            )
-            main_origin = _origin_name(built[main][4]) if main is not None else ""
-            for k, (cid, info, members_idx, members, record) in enumerate(built):
-                outside = _outside_disputes(record, disputes, members, k == main, main_origin)
-                if outside:
-                    record = _typed(provenance(cid, members, infos, media, outside))
-                counter[0] += 1
-                order = sorted(members_idx, key=lambda m: _when(infos, found[m]))
-                yield (
-                    cid,
-                    info.story,
-                    record["text"],
-                    record,
-                    [(infos[s.article].seq, s.index) for s in members if s.index is not None],
-                    vecs[order],
+            per_article.append(statements(i, rec))
+        for block in _blocks(per_article):
+            found = _worth_embedding(block)
+            if found:
+                vecs = _with_context(store, embed, found, infos)
+                disputes = [
+                    s
+                    for s in found
+                    if s.sort == "dispute"
+                    or (s.attribution is not None and is_dispute(s.attribution))
+                ]
+                built = []
+                for members_idx in group(found, vecs):
+                    members = [found[k] for k in members_idx]
+                    first = min(members, key=lambda s: (infos[s.article].seq, s.content.start))
+                    info = infos[first.article]
+                    cid = _claim_id(info.story or "", info.key, first.content.start)
+                    record = _typed(provenance(cid, members, infos, media))
+                    built.append((cid, info, members_idx, members, record))
+                # The story's main claim (most articles, then most statements, then the earliest:
+                # the lede) is what reactions such as "Russia called the report baseless" answer,
+                # even in a single article.
+                main = max(
+                    range(len(built)),
+                    key=lambda k: (
+                        len(built[k][4]["articles"]),
+                        sum(1 for s in built[k][3] if s.sort == "claim" and not _denies(s)),
+                        -min(s.content.start for s in built[k][3]),
+                    ),
+                    default=None,
                 )
+                main_origin = _origin_name(built[main][4]) if main is not None else ""
+                for k, (cid, info, members_idx, members, record) in enumerate(built):
+                    outside = _outside_disputes(record, disputes, members, k == main, main_origin)
+                    if outside:
+                        record = _typed(provenance(cid, members, infos, media, outside))
+                    counter[0] += 1
+                    order = sorted(members_idx, key=lambda m: _when(infos, found[m]))
+                    yield (
+                        cid,
+                        info.story,
+                        record["text"],
+                        record,
+                        [(infos[s.article].seq, s.index) for s in members if s.index is not None],
+                        vecs[order],
+                    )
         for i in idxs:
             infos[i].attributions = []
             infos[i].text = ""
