@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from newstrace.linking.statements import DISPUTE_STANCES, Statement, is_dispute, is_reference
@@ -255,11 +256,15 @@ def _acronym(name: str) -> str:
     return "".join(w[0] for w in re.findall(r"[A-Za-z][\w'’-]*", name) if w[0].isupper())
 
 
+def _looks_like_acronym(name: str) -> bool:
+    letters = name.replace(".", "")
+    return len(letters) > 1 and letters.isupper()
+
+
 def _is_acronym_of(short: str, full: str) -> bool:
     """ "DNC" or "D.N.C." for "Democratic National Committee"."""
-    letters = short.replace(".", "")
     spelled_out = len(full.split()) > 1 and any(c.islower() for c in full)
-    return len(letters) > 1 and letters.isupper() and spelled_out and _acronym(full) == letters
+    return _looks_like_acronym(short) and spelled_out and _acronym(full) == short.replace(".", "")
 
 
 def document_author(
@@ -578,18 +583,27 @@ def provenance(
     reporters = {k[1] for k in backers if k[0] == "via"}
     for k in [k for k in backers if k[0] == "named" and k[1] in reporters]:
         del backers[k]
-    # Names the member articles spell out anywhere, for acronyms ("DNC" → "Democratic National
-    # Committee"): the claim's own votes may only ever say "DNC".
     member_texts = [articles[i].text for i in sorted({m.article for m in members})]
-    spelled = {
-        _ARTICLE.sub("", o.source.resolved.strip())
-        for i in {m.article for m in members}
-        for o in articles[i].attributions
-        if o.source is not None
-    } | {m.group(0) for t in member_texts for m in _SPELLED_NAME.finditer(t or "")}
+
+    @cache
+    def spelled() -> set[str]:
+        """Names the member articles spell out anywhere, for acronyms ("DNC" → "Democratic
+        National Committee"): the claim's own votes may only ever say "DNC". Read from the
+        texts only when an acronym or a document needs it (most claims need neither)."""
+        return {
+            _ARTICLE.sub("", o.source.resolved.strip())
+            for i in {m.article for m in members}
+            for o in articles[i].attributions
+            if o.source is not None
+        } | {m.group(0) for t in member_texts for m in _SPELLED_NAME.finditer(t or "")}
+
+    @cache
+    def author_of_documents() -> str | None:
+        return document_author(member_texts, spelled())
+
     # "The suit says …" backs the claim as its author does: one backer, not two.
     documents = [k for k, b in backers.items() if _DOC_SOURCE.match(b["name"])]
-    author = document_author(member_texts, spelled) if documents else None
+    author = author_of_documents() if documents else None
     if author:
         same = [
             k
@@ -607,7 +621,7 @@ def provenance(
             del backers[document_key]
     origin = _origin(votes, spelled)
     if origin is not None and _DOC_SOURCE.match(origin["source"]):
-        author = document_author(member_texts, spelled)
+        author = author_of_documents()
         if author:
             noun = origin["source"].split()[-1].lower()
             origin["source"] = f"{author}'s {noun}"
@@ -640,7 +654,9 @@ def provenance(
     }
 
 
-def _origin(votes: dict[str, dict[str, Any]], spelled: set[str]) -> dict[str, Any] | None:
+def _origin(
+    votes: dict[str, dict[str, Any]], spelled: Callable[[], set[str]]
+) -> dict[str, Any] | None:
     if not votes:
         return None
     # Candidates in order of first appearance: max() keeps the first of equal scores, so
@@ -655,10 +671,11 @@ def _origin(votes: dict[str, dict[str, Any]], spelled: set[str]) -> dict[str, An
     counts = Counter(v["labels"])
     label = max(counts, key=lambda s: (counts[s], len(s.split()), len(s)))
     # "KCNA" is named in full elsewhere ("Korean Central News Agency"): say it in full.
-    label = next(
-        (x for x in (*counts, *v["spellings"], *sorted(spelled)) if _is_acronym_of(label, x)),
-        label,
-    )
+    if _looks_like_acronym(label):
+        label = next(
+            (x for x in (*counts, *v["spellings"], *sorted(spelled())) if _is_acronym_of(label, x)),
+            label,
+        )
     kind = v["type"]
     if v["key"].startswith("state:") and len(counts) > 1:
         # Several voices of one state ("Hassan Rouhani", "the Iranians"): the state is the
