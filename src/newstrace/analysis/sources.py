@@ -75,9 +75,13 @@ _POSSESSIVE = re.compile(r"\s*(’s|'s|’|')$")
 _FORMER = frozenset({"former", "ex", "ex-", "late", "then", "then-", "onetime", "one-time"})
 
 
-def _listed(names: list[str]) -> str:
-    """ "A, B and C"."""
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _group(names: list[str], head: str) -> _Speaker | None:
+    """Two or more people speaking as one source ("A, B and C"); None for fewer."""
+    names = list(dict.fromkeys(names))
+    if len(names) < 2:
+        return None
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return _Speaker(listed, "person", head, True, False, False)
 
 
 def _is_doc(word: str) -> bool:
@@ -493,9 +497,7 @@ class SourceResolver:
                     name = " ".join(name.split()[1:])
                 if name and all(n.split()[-1] != name.split()[-1] for n in names):
                     names.append(name)
-        if len(names) < 2:
-            return None
-        return _Speaker(_listed(names), "person", names[-1].split()[-1].lower(), True, False, False)
+        return _group(names, names[-1].split()[-1].lower() if names else "")
 
     def _has_title(self, e: SpacySpan, titles: frozenset[str], current: bool = False) -> bool:
         """``e`` is a person named with one of ``titles`` (with ``current``: not as its
@@ -551,10 +553,9 @@ class SourceResolver:
                 for e in self.ents
                 if e.start <= t.i < e.end and e.label_ == "PERSON"
             ]
-            if len(set(listed)) >= 2:
-                return _Speaker(
-                    _listed(list(dict.fromkeys(listed))), "person", h, True, False, False
-                )
+            group = _group(listed, h)
+            if group is not None:
+                return group
         if ent is None and head is not None and h in DOC_HEADS:
             # "according to a statement from Boehner", "Obama's statement said": the author
             # of the document speaks through it.
@@ -588,22 +589,15 @@ class SourceResolver:
                 for e in self.ents
                 if e.label_ == "PERSON" and span.start <= e.start_char and e.end_char <= span.end
             ]
-            coordinated = any(x.dep_ == "conj" for x in head.subtree)
-            if coordinated and len(set(joined)) >= 2:
-                return _Speaker(
-                    _listed(list(dict.fromkeys(joined))), "person", h, True, False, False
-                )
+            group = _group(joined, h) if any(x.dep_ == "conj" for x in head.subtree) else None
+            if group is not None:
+                return group
         if ent is not None and ent.label_ == "PERSON":
             name = _person_name(ent.text)
             if len(name.split()) == 1:
                 # A bare surname or given name is the person the article names in full.
                 low_name = name.lower()
-                name = (
-                    self._bearer(low_name, ent)
-                    or self._surnames.get(low_name)
-                    or self._given.get(low_name)
-                    or name
-                )
+                name = self._bearer(low_name, ent) or self._given.get(low_name) or name
             gov = False
             return _Speaker(name, "government" if gov else "person", h, plural, False, False)
         if head is not None and head.pos_ == "PROPN" and ent is None and h[:1].isalpha():
