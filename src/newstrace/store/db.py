@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
@@ -411,7 +412,7 @@ def open_store(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> Stor
         # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per article.
         conn = sqlite3.connect(spath, isolation_level=None, timeout=30)
         _check_ours(conn, spath)
-        conn.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(conn)
         # NORMAL is durable across application crashes in WAL mode (only an OS crash or power
         # loss may drop the last commits), and it makes per-article commits cheap.
         conn.execute("PRAGMA synchronous=NORMAL")
@@ -429,11 +430,32 @@ def open_store(path: str | Path = DEFAULT_DB, *, readonly: bool = False) -> Stor
     return Store(conn, spath)
 
 
+def _switch_to_wal(conn: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    # Switching a new file to WAL needs a moment alone with it; SQLite answers "locked" at
+    # once, without its busy timeout, when another process opening the same new store holds it.
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _check_ours(conn: sqlite3.Connection, path: str) -> int:
     """The schema version of a newstrace store (0 for an empty file); StoreError for a file
     that is another program's database. Reads only."""
-    version = int(conn.execute("PRAGMA user_version").fetchone()[0])
-    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    # One statement, so one snapshot: read apart, another process's migration could commit
+    # between the two reads (version 0, tables present) and a new store look foreign.
+    rows = conn.execute(
+        "SELECT (SELECT user_version FROM pragma_user_version), name FROM sqlite_master"
+        " WHERE type = 'table'"
+        " UNION ALL SELECT (SELECT user_version FROM pragma_user_version), NULL"
+    ).fetchall()
+    version = int(rows[0][0])
+    tables = {name for _, name in rows if name is not None}
     if (version == 0 and tables) or (version > 0 and "articles" not in tables):
         conn.close()
         raise StoreError(
