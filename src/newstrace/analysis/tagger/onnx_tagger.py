@@ -12,6 +12,7 @@ runs then go through the CRF tagger's ``pairing``, as its own labels do.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from pathlib import Path
 from typing import Any
@@ -90,6 +91,9 @@ class OnnxTagger:
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             # Analysis runs in one process per worker: more threads than cores only contend.
             opts.inter_op_num_threads = 1
+            # A Dask worker (or a user) that sets OMP_NUM_THREADS=1 runs one process per core:
+            # onnxruntime's default of a thread per core would make N workers fight over them.
+            opts.intra_op_num_threads = _threads_from_env()
             self._sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(
@@ -183,3 +187,11 @@ def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
                 tagger.mix = mix if tagger.companion is not None else 0.0
             _CACHE[target] = tagger
         return _CACHE[target]
+
+
+def _threads_from_env() -> int:
+    """OMP_NUM_THREADS when set to a positive number, else 0 (onnxruntime's default)."""
+    try:
+        return max(0, int(os.environ.get("OMP_NUM_THREADS", "0")))
+    except ValueError:
+        return 0
