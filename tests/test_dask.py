@@ -79,6 +79,59 @@ def test_ingest_on_the_cluster_stores_what_one_process_stores(cluster: Any, tmp_
 
 
 @pytest.mark.slow
+def test_workers_embed_what_linking_needs(
+    cluster: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each record comes back with the vectors of its statements, stored with it: the vectors
+    one process's linking computes, and linking the store embeds none of them again."""
+    from newstrace.analysis.pipeline import Analyzer
+    from newstrace.linking import embed
+    from newstrace.linking.link import link_store, vector_key
+    from newstrace.store import open_store
+
+    paths = [str(p) for p in FIXTURES]
+
+    class Keep:
+        def analyze_for_store(self, arts: Any) -> Any:
+            return cluster.analyze_for_store(arts)
+
+    assert run_batch(paths, tmp_path / "two.db", Keep, link=False).stored == 2
+    assert run_batch(paths, tmp_path / "one.db", lambda: Analyzer(**SETTINGS)).stored == 2
+
+    def vectors(db: Path) -> dict[bytes, bytes]:
+        conn = sqlite3.connect(db)
+        try:
+            return dict(conn.execute("SELECT hash, vector FROM sentence_vectors"))
+        finally:
+            conn.close()
+
+    sent, linked = vectors(tmp_path / "two.db"), vectors(tmp_path / "one.db")
+    assert len(sent) > 20
+    assert {k: linked.get(k) for k in sent} == sent
+
+    asked: list[str] = []
+    real = embed.Embedder.encode
+
+    def encode(self: Any, texts: Any) -> Any:
+        asked.extend(texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(embed.Embedder, "encode", encode)
+    with open_store(tmp_path / "two.db") as store:
+        link_store(store)
+    assert not {vector_key(t) for t in asked} & set(sent)
+
+    def claims(db: Path) -> list[Any]:
+        conn = sqlite3.connect(db)
+        try:
+            return conn.execute("SELECT id, text, record FROM claims ORDER BY id").fetchall()
+        finally:
+            conn.close()
+
+    assert claims(tmp_path / "two.db") == claims(tmp_path / "one.db")
+
+
+@pytest.mark.slow
 def test_an_existing_cluster_by_its_scheduler_address(cluster: Any) -> None:
     from newstrace.analysis.pipeline import Analyzer
 
@@ -127,8 +180,8 @@ def test_shared_corpora_on_two_workers_link_like_one_process(
     copies, stories, claims and claim members of one process into SQLite."""
 
     class Keep:  # run_batch closes its analyser; the module's cluster outlives this test
-        def analyze(self, arts: Any) -> Any:
-            return cluster.analyze(arts)
+        def analyze_for_store(self, arts: Any) -> Any:  # what `ingest --workers` runs
+            return cluster.analyze_for_store(arts)
 
     two = run_batch(SHARED_PATHS, store_db, Keep)
     assert not two.failed

@@ -450,10 +450,41 @@ def _when(infos: list[ArticleInfo], st: Statement) -> tuple[tuple[float, int], i
     return (sort_key(art.published), art.seq, st.content.start)
 
 
+def vector_key(text: str) -> bytes:
+    """The key of a text's vector in the store's cache."""
+    return hashlib.sha1(text.encode("utf-8")).digest()
+
+
+def article_texts(rec: AnalyzedArticle) -> list[str]:
+    """The texts of ``article_vectors``: each claim-bearing statement or dispute, then the
+    sentences around each (``_with_context`` asks for the same)."""
+    found = [s for s in statements(0, rec) if s.sort != "unattributed"]
+    if not found:
+        return []
+    spans = list(sentences(rec.text))
+    return [s.text for s in found] + [context(rec.text, s.content, spans) for s in found]
+
+
+def article_vectors(rec: AnalyzedArticle) -> dict[bytes, np.ndarray]:
+    """The sentence vectors linking will need for this article whatever else the store holds:
+    its claim-bearing statements and disputes, and the sentences they stand in (float16, as
+    the cache keeps them). The outlet's own sentences are left to linking, which embeds only
+    those another article could match.
+
+    Embedding is most of linking's cost. Computed where the article is analysed (a Dask worker,
+    ``orchestrate.cluster``) and stored with it, it spreads over the workers, and the one
+    process that stores and links keeps pace with many analysing ones."""
+    unique = list(dict.fromkeys(article_texts(rec)))
+    if not unique:
+        return {}
+    vecs = embedder().encode(unique)
+    return {vector_key(t): v.astype("<f2") for t, v in zip(unique, vecs, strict=True)}
+
+
 def _vectors(store: Store, embed: Any, texts: list[str]) -> np.ndarray:
     """Sentence vectors, from the store's cache where it has them (relinking re-embeds
     nothing it has seen; copies share their original's)."""
-    keys = [hashlib.sha1(t.encode("utf-8")).digest() for t in texts]
+    keys = [vector_key(t) for t in texts]
     cached = store.cached_vectors(sorted(set(keys)))
     todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cached}.items())
     if todo:

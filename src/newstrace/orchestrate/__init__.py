@@ -36,6 +36,11 @@ class Analyzer(Protocol):
     def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]: ...
 
 
+# An analyser may also offer ``analyze_for_store(articles)``, yielding (record, sentence
+# vectors) pairs: the vectors are stored with the record, and linking need not embed them
+# (``orchestrate.cluster.DaskAnalyzer`` computes them on its workers).
+
+
 @dataclass(slots=True)
 class IngestSummary:
     stored: int = 0
@@ -89,8 +94,8 @@ def run_batch(
         # key -> the label of the item of this run that holds it
         fresh_keys: dict[str, str] = {}
 
-        def keep(analyzed: AnalyzedArticle) -> bool:
-            new = store.add(analyzed)
+        def keep(analyzed: AnalyzedArticle, vectors: Any = None) -> bool:
+            new = store.add(analyzed, vectors)
             if new:
                 summary.stored += 1
             else:
@@ -134,8 +139,13 @@ def run_batch(
                 yield from pending
 
             try:
-                for analyzed in analyzer.analyze(again()):
-                    keep(analyzed)
+                for_store = getattr(analyzer, "analyze_for_store", None)
+                if callable(for_store):
+                    for analyzed, vectors in for_store(again()):
+                        keep(analyzed, vectors)
+                else:
+                    for analyzed in analyzer.analyze(again()):
+                        keep(analyzed)
             finally:
                 close = getattr(analyzer, "close", None)
                 if callable(close):

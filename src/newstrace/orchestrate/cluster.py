@@ -7,7 +7,9 @@ runs ``Analyzer.analyze`` (spaCy's ``nlp.pipe``) on a worker. Each worker proces
 cluster is warmed up front so a model that does not load fails before any article is read.
 
 Storing and linking stay in the calling process: one writer per store, and linking reads the
-whole store (benchmarks/throughput.py times the two apart).
+whole store (benchmarks/throughput.py times the two apart). What linking costs per article,
+the sentence embeddings of its statements, is done on the workers (``analyze_for_store``): it
+is most of linking's cost, and there it is spread over the workers.
 
 Needs ``pip install 'newstrace[dask]'`` (dask + distributed); nothing here imports them until
 a ``DaskAnalyzer`` is made.
@@ -25,12 +27,14 @@ from typing import Any
 from newstrace.errors import ModelError, UsageError
 from newstrace.model import AnalyzedArticle, Article
 
-__all__ = ["DEFAULT_PARTITION", "DaskAnalyzer", "analyze_partition"]
+__all__ = ["DEFAULT_PARTITION", "DaskAnalyzer", "analyze_partition", "prepare_partition"]
 
 # Articles per task. Small enough that two workers finish within a partition of each other on a
-# few hundred articles (120 PolNeAR texts: 8 partitions), large enough that nlp.pipe batches
-# and the ~2 ms scheduling overhead of a task are nothing next to ~0.15 s of parsing each.
-DEFAULT_PARTITION = 16
+# few hundred articles (120 PolNeAR texts: 15 partitions; with 16 a task, the last one kept one
+# core idle long enough to cost 2 workers 0.1x of their speed-up), large enough that nlp.pipe
+# batches and the ~2 ms scheduling overhead of a task are nothing next to ~0.25 s of parsing
+# and embedding each article.
+DEFAULT_PARTITION = 8
 # Partitions queued per worker: one running, one waiting, so no worker idles between tasks
 # while memory stays bounded however long the input stream is.
 IN_FLIGHT_PER_WORKER = 2
@@ -67,6 +71,16 @@ def cpu_seconds() -> float:
 def analyze_partition(settings: dict[str, Any], articles: list[Article]) -> list[AnalyzedArticle]:
     """One task: a partition of articles through this worker's analyser (one ``nlp.pipe``)."""
     return list(_analyzer(settings).analyze(articles))
+
+
+def prepare_partition(
+    settings: dict[str, Any], articles: list[Article]
+) -> list[tuple[AnalyzedArticle, dict[bytes, Any]]]:
+    """One task for a store: the partition analysed, each record with the sentence vectors
+    linking will need for it (``linking.link.article_vectors``), computed here on the worker."""
+    from newstrace.linking.link import article_vectors
+
+    return [(rec, article_vectors(rec)) for rec in analyze_partition(settings, articles)]
 
 
 def _client(workers: int | None, scheduler: str | None, timeout: float) -> tuple[Any, Any]:
@@ -132,6 +146,16 @@ class DaskAnalyzer:
             raise ModelError(f"the Dask workers could not load the analyser: {err}") from err
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
+        return self._run(articles, analyze_partition)
+
+    def analyze_for_store(
+        self, articles: Iterable[Article]
+    ) -> Iterator[tuple[AnalyzedArticle, dict[bytes, Any]]]:
+        """As ``analyze``, each record with its sentence vectors (``prepare_partition``):
+        ``run_batch`` stores them with it, so linking embeds almost nothing."""
+        return self._run(articles, prepare_partition)
+
+    def _run(self, articles: Iterable[Article], task: Any) -> Iterator[Any]:
         it = iter(articles)
         queue: deque[Any] = deque()
         limit = self.workers * IN_FLIGHT_PER_WORKER
@@ -140,7 +164,7 @@ class DaskAnalyzer:
             part = list(islice(it, self.partition))
             if not part:
                 return False
-            queue.append(self.client.submit(analyze_partition, self.settings, part, pure=False))
+            queue.append(self.client.submit(task, self.settings, part, pure=False))
             return True
 
         while len(queue) < limit and submit():

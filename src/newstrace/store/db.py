@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,8 +134,12 @@ class Store:
             self.conn.execute("SELECT 1 FROM articles WHERE key = ?", (key,)).fetchone() is not None
         )
 
-    def add(self, analyzed: AnalyzedArticle) -> bool:
-        """Store one analysed article in its own transaction: True if stored, False if known."""
+    def add(
+        self, analyzed: AnalyzedArticle, vectors: Mapping[bytes, np.ndarray] | None = None
+    ) -> bool:
+        """Store one analysed article in its own transaction: True if stored, False if known.
+        ``vectors``: sentence vectors computed with it (``linking.link.article_vectors``),
+        kept for linking in the same transaction."""
         key = article_key(analyzed)
         meta = analyzed.article.meta
         try:
@@ -180,6 +184,8 @@ class Store:
                     for i, a in enumerate(analyzed.attributions)
                 ],
             )
+            if vectors:
+                self.cache_vectors(vectors)
             self.set_state("links_stale", "1")
             self.conn.execute("COMMIT")
         except sqlite3.Error as exc:
@@ -270,7 +276,7 @@ class Store:
                 out[bytes(key)] = np.frombuffer(blob, dtype="<f2").astype(np.float32)
         return out
 
-    def cache_vectors(self, vectors: dict[bytes, np.ndarray]) -> None:
+    def cache_vectors(self, vectors: Mapping[bytes, np.ndarray]) -> None:
         """Keep sentence vectors (float16) for the next linking (inside the caller's
         transaction, if any)."""
         self.conn.executemany(

@@ -28,12 +28,14 @@ from __future__ import annotations
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from functools import lru_cache
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
+
+import numpy as np
 
 from newstrace.errors import StoreError, one_line
 from newstrace.model import AnalyzedArticle
@@ -183,9 +185,12 @@ class PgStore(Store):
         self.path = path
 
     # -- writing ---------------------------------------------------------------------------
-    def add(self, analyzed: AnalyzedArticle) -> bool:
+    def add(
+        self, analyzed: AnalyzedArticle, vectors: Mapping[bytes, np.ndarray] | None = None
+    ) -> bool:
         """Store one analysed article in its own transaction: True if stored, False if known
-        (stored before, or meanwhile by another machine: the unique key decides)."""
+        (stored before, or meanwhile by another machine: the unique key decides).
+        ``vectors``: as ``Store.add``."""
         key = article_key(analyzed)
         meta = analyzed.article.meta
         conn = self.conn
@@ -232,6 +237,8 @@ class PgStore(Store):
                     for i, a in enumerate(analyzed.attributions)
                 ],
             )
+            if vectors:
+                self.cache_vectors(vectors)
             conn.execute("COMMIT")
         except BaseException as exc:
             conn.rollback()
