@@ -56,7 +56,11 @@ def _analyzer(settings: dict[str, Any]) -> Any:
 
 
 def warm(settings: dict[str, Any]) -> str:
-    """Build this worker's analyser now; returns the spaCy pipeline's name."""
+    """Build this worker's analyser and load the sentence embedder now; returns the spaCy
+    pipeline's name."""
+    from newstrace.linking.embed import embedder
+
+    embedder().encode(["The workers are ready."])
     return str(_analyzer(settings).spacy_model)
 
 
