@@ -13,7 +13,7 @@ pytest.importorskip("distributed", reason="the [dask] extra is not installed")
 from newstrace.ingest import iter_articles  # noqa: E402
 from newstrace.model import Article  # noqa: E402
 from newstrace.orchestrate import run_batch  # noqa: E402
-from newstrace.orchestrate.cluster import DaskAnalyzer  # noqa: E402
+from newstrace.orchestrate.cluster import DaskAnalyzer, partitions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -30,6 +30,21 @@ def _articles() -> list[Article]:
     paras = [p for p in SEED.read_text(encoding="utf-8").split("\n\n") if len(p) > 200][:6]
     arts += [Article(path=f"para{i}.txt", text=p, meta=arts[0].meta) for i, p in enumerate(paras)]
     return arts
+
+
+def test_partitions_keep_the_order_and_shrink_as_the_input_runs_out() -> None:
+    parts = list(partitions(iter(range(120)), 8, 2, 16))  # the whole input read ahead
+    assert [x for part in parts for x in part] == list(range(120))
+    sizes = [len(part) for part in parts]
+    assert sizes[:10] == [8] * 10
+    # the last ones small, so two workers finish within an article or two of each other
+    assert sizes[-4:] == [1, 1, 1, 1]
+    assert sizes == sorted(sizes, reverse=True)
+    # a long stream: full partitions until its end comes within the read-ahead
+    streamed = [len(part) for part in partitions(iter(range(1000)), 8, 2, 4)]
+    assert sum(streamed) == 1000
+    assert streamed[:110] == [8] * 110 and streamed[-1] == 1
+    assert list(partitions(iter([]), 8, 2, 4)) == []
 
 
 @pytest.fixture(scope="module")

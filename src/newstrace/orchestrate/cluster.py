@@ -21,13 +21,18 @@ import logging
 import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from newstrace.errors import ModelError, UsageError
 from newstrace.model import AnalyzedArticle, Article
 
-__all__ = ["DEFAULT_PARTITION", "DaskAnalyzer", "analyze_partition", "prepare_partition"]
+__all__ = [
+    "DEFAULT_PARTITION",
+    "DaskAnalyzer",
+    "analyze_partition",
+    "partitions",
+    "prepare_partition",
+]
 
 # Articles per task. Small enough that two workers finish within a partition of each other on a
 # few hundred articles (120 PolNeAR texts: 15 partitions; with 16 a task, the last one kept one
@@ -38,6 +43,9 @@ DEFAULT_PARTITION = 8
 # Partitions queued per worker: one running, one waiting, so no worker idles between tasks
 # while memory stays bounded however long the input stream is.
 IN_FLIGHT_PER_WORKER = 2
+# Articles read ahead of the workers, in running partitions' worth: enough to see the end of a
+# batch coming and cut its last partitions small (a few hundred short texts in memory).
+READ_AHEAD = 4
 
 # One Analyzer per worker process (per analyser settings), built by the first task there.
 _ANALYZERS: dict[tuple[tuple[str, Any], ...], Any] = {}
@@ -85,6 +93,28 @@ def prepare_partition(
     from newstrace.linking.link import article_vectors
 
     return [(rec, article_vectors(rec)) for rec in analyze_partition(settings, articles)]
+
+
+def partitions(
+    articles: Iterable[Article], size: int, workers: int, read_ahead: int
+) -> Iterator[list[Article]]:
+    """The articles in order, cut into partitions of ``size``; reading up to ``read_ahead``
+    partitions ahead, it sees the end of the input coming and shrinks the last partitions
+    with what is left (guided scheduling), so the workers run out of work together instead
+    of one finishing a full partition while the others idle."""
+    it = iter(articles)
+    ahead: deque[Article] = deque()
+    exhausted = False
+    while True:
+        while not exhausted and len(ahead) < size * read_ahead:
+            try:
+                ahead.append(next(it))
+            except StopIteration:
+                exhausted = True
+        if not ahead:
+            return
+        n = size if not exhausted else max(1, min(size, -(-len(ahead) // (2 * workers))))
+        yield [ahead.popleft() for _ in range(n)]
 
 
 def _client(workers: int | None, scheduler: str | None, timeout: float) -> tuple[Any, Any]:
@@ -160,23 +190,34 @@ class DaskAnalyzer:
         return self._run(articles, prepare_partition)
 
     def _run(self, articles: Iterable[Article], task: Any) -> Iterator[Any]:
-        it = iter(articles)
-        queue: deque[Any] = deque()
-        limit = self.workers * IN_FLIGHT_PER_WORKER
+        from distributed import wait
 
-        def submit() -> bool:
-            part = list(islice(it, self.partition))
-            if not part:
-                return False
-            queue.append(self.client.submit(task, self.settings, part, pure=False))
-            return True
+        running_limit = self.workers * IN_FLIGHT_PER_WORKER
+        cut = partitions(articles, self.partition, self.workers, running_limit * READ_AHEAD)
+        # Finished partitions wait here until the ones before them are done (results come out
+        # in input order); bounded, so one slow partition cannot make memory grow without end.
+        outstanding_limit = running_limit * 2
+        pending: deque[Any] = deque()
 
-        while len(queue) < limit and submit():
-            pass
-        while queue:
-            done = queue.popleft().result()
-            submit()
-            yield from done
+        def top_up() -> None:
+            while (
+                len(pending) < outstanding_limit
+                and sum(not f.done() for f in pending) < running_limit
+            ):
+                part = next(cut, None)
+                if part is None:
+                    return
+                pending.append(self.client.submit(task, self.settings, part, pure=False))
+
+        top_up()
+        while pending:
+            if pending[0].done():
+                yield from pending.popleft().result()
+            else:
+                # Any partition finishing frees a worker: give it the next one at once, even
+                # while the head of the line is still being analysed.
+                wait([f for f in pending if not f.done()], return_when="FIRST_COMPLETED")
+            top_up()
 
     def cpu_seconds(self) -> float:
         """CPU seconds used so far by all the workers together (benchmarks/throughput.py)."""
