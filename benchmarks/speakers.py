@@ -1,5 +1,6 @@
-"""Speaker coverage on BASIL (issue 3, acceptance 2): quote spans with a named speaker covered
-by an attribution whose source resolves to that person (surname match). Pass: >= 0.75.
+"""Speakers on BASIL (issue 8, acceptance 2): quote spans by a named person covered by an
+attribution whose source resolves to that person (surname match), and how often the attribution
+covering most of the quote is theirs. Pass: >= 0.90 of quotes by named persons.
 
 Usage: python benchmarks/speakers.py [BASIL_DIR] [--no-tagger] [--misses]
 """
@@ -24,11 +25,20 @@ def main() -> int:
     if args.misses:
         for m in res["misses"]:
             name = Path(m["article"]).name
-            print(f"MISS {name} {m['speaker']:<22} {m['text'][:90]!r}")
+            kind = "OTHER" if m["covered"] else "MISS "  # OTHER: its main attribution is another's
+            print(f"{kind} {name} {m['speaker']:<22} {m['text'][:90]!r}")
     print(f"articles {res['articles']}  ({res['seconds']} s, tagger {not args.no_tagger})")
-    for key, title in (("persons", "person-like labels (First_Last)"), ("all", "all named labels")):
+    print(f"{'':<34} {'covered':>13}  {'main attribution':>20}")
+    for key, title in (
+        ("named_persons", "named persons (spaCy PERSON)"),
+        ("persons", "person-like labels (First_Last)"),
+        ("all", "all named labels"),
+    ):
         r = res[key]
-        print(f"{title:<34} {r['covered']:>4} / {r['spans']:<4} {r['rate']:.3f}")
+        print(
+            f"{title:<34} {r['covered']:>4} / {r['spans']:<4} {r['rate']:.3f}"
+            f"   {r['main_right']:>4} / {r['spans']:<4} {r['main_rate']:.3f}"
+        )
     return 0
 
 

@@ -207,6 +207,28 @@ def test_a_former_holder_does_not_take_the_title(analyzer: Analyzer) -> None:
             assert "Bush" not in source
 
 
+def test_the_title_holder_named_long_before_is_still_the_one(analyzer: Analyzer) -> None:
+    # BASIL: the lede names President Obama, then his press secretary speaks for paragraphs;
+    # "the president" afterwards is still Obama, not the man who spoke last.
+    carney = (
+        "White House Press Secretary Jay Carney said the remark was a fair point about the"
+        " schedule of the House. “We have it within our capacity to do the things that help the"
+        " American people, and that is why we are working so hard on the jobs bill,” Carney"
+        " told reporters at his daily briefing on Wednesday afternoon.\n\n"
+    )
+    text = (
+        "President Obama said Wednesday that the House vote was “not putting people back to"
+        " work.”\n\n"
+        + carney
+        * 5
+        + "During his remarks, the president also said that House Speaker John Boehner ran a"
+        " do-nothing Congress."
+    )
+    assert text.index("the president also") - text.index("Obama") > 1500
+    sources = _sources_of(analyzer, text, "House Speaker John Boehner")
+    assert sources and all(s == "Obama" for s in sources), sources
+
+
 def test_they_is_not_a_document(analyzer: Analyzer) -> None:
     text = (
         "The committee chairmen, Devin Nunes and Trey Gowdy, reviewed the memos on Friday. The"

@@ -211,9 +211,15 @@ class SourceResolver:
             return True
         return self._gender.get(words[-1].lower(), want) == want
 
-    def _last_entity(self, pos: int, ok: Callable[[SpacySpan], bool]) -> SpacySpan | None:
+    def _last_entity(
+        self, pos: int, ok: Callable[[SpacySpan], bool], reach: int | None = 1500
+    ) -> SpacySpan | None:
+        """The last entity before ``pos`` that is ``ok``, within ``reach`` characters
+        (``None``: anywhere before)."""
         for e in reversed(self.ents[: self._ent_at]):
-            if e.end_char <= pos and ok(e) and pos - e.end_char < 1500:
+            if reach is not None and pos - e.end_char >= reach:
+                break
+            if e.end_char <= pos and ok(e):
                 return e
         return None
 
@@ -455,7 +461,11 @@ class SourceResolver:
             # continues") unless named as a former holder ("former President George W.
             # Bush"), else no one: who holds an office is no inference to make.
             titles = TITLE_HEADS[h]
-            e = self._last_entity(pos, lambda e: self._has_title(e, titles, current=True))
+            # At any distance: "President Obama" in the lede is who "the president" is twenty
+            # paragraphs on, however many others have spoken in between.
+            e = self._last_entity(
+                pos, lambda e: self._has_title(e, titles, current=True), reach=None
+            )
             if e is None:
                 # Named with the title only further on ("... President Obama then flew home").
                 e = next(

@@ -25,7 +25,15 @@ from typing import Any
 
 from newstrace.model import AnalyzedArticle, Article, ArticleMeta, Attribution
 
-__all__ = ["QuoteSpan", "load_basil", "covered", "is_person_label", "run"]
+__all__ = [
+    "QuoteSpan",
+    "covered",
+    "is_person_label",
+    "load_basil",
+    "main_speaker_right",
+    "person_names",
+    "run",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,19 @@ def is_person_label(label: str) -> bool:
     difference), ``senate_Democrats`` and ``lawmakers`` do not."""
     words = label.split("_")
     return len(words) >= 2 and all(w[:1].isupper() for w in words)
+
+
+def person_names(nlp: Any, labels: Iterable[str]) -> set[str]:
+    """The labels that name one person: spaCy's entity recogniser reads ``"<label words>
+    said."`` as a single PERSON entity spanning the words (``Rick_Perry`` yes; ``Tea_Party``,
+    ``Senate_Republicans``, ``Obama_campaign`` no)."""
+    out = set()
+    for label in set(labels):
+        words = label.replace("_", " ")
+        doc = nlp(f"{words} said.")
+        if any(ent.label_ == "PERSON" and ent.text == words for ent in doc.ents):
+            out.add(label)
+    return out
 
 
 def _named(label: str) -> bool:
@@ -104,44 +125,78 @@ def load_basil(basil_dir: Path) -> list[tuple[Article, list[QuoteSpan]]]:
     return items
 
 
-def covered(quote: QuoteSpan, attributions: Iterable[Attribution]) -> bool:
+def _overlap(quote: QuoteSpan, att: Attribution) -> int:
+    if att.content is None or att.source is None:
+        return 0
+    parts = att.content.fragments or ((att.content.start, att.content.end),)
+    return sum(max(0, min(quote.end, e) - max(quote.start, s)) for s, e in parts)
+
+
+def _names(quote: QuoteSpan, att: Attribution) -> bool:
+    assert att.source is not None
     surname = quote.surname
+    return surname in att.source.resolved.lower() or surname in att.source.span.text.lower()
+
+
+def covered(quote: QuoteSpan, attributions: Iterable[Attribution]) -> bool:
+    """Some attribution whose content overlaps the quote has the speaker as its source."""
+    return any(_overlap(quote, att) > 0 and _names(quote, att) for att in attributions)
+
+
+def main_speaker_right(quote: QuoteSpan, attributions: Iterable[Attribution]) -> bool:
+    """The attribution whose content covers most of the quote has the speaker as its source."""
+    best, right = 0, False
     for att in attributions:
-        if att.content is None or att.source is None:
-            continue
-        parts = att.content.fragments or ((att.content.start, att.content.end),)
-        if not any(s < quote.end and quote.start < e for s, e in parts):
-            continue
-        if surname in att.source.resolved.lower() or surname in att.source.span.text.lower():
-            return True
-    return False
+        ov = _overlap(quote, att)
+        if ov > best:
+            best, right = ov, _names(quote, att)
+    return right
 
 
 def score(
     results: Iterable[tuple[list[QuoteSpan], AnalyzedArticle]],
+    named_persons: set[str] | None = None,
 ) -> dict[str, Any]:
-    tallies = {"persons": [0, 0], "all": [0, 0]}
+    """Rates per group; ``named_persons``: the labels that name a person (``person_names``),
+    without which that group is left out."""
+    groups = (
+        ["named_persons", "persons", "all"] if named_persons is not None else ["persons", "all"]
+    )
+    tallies = {key: [0, 0, 0] for key in groups}
     misses = []
     for quotes, res in results:
         text = res.article.text
         for q in quotes:
             ok = covered(q, res.attributions)
-            for key in ("persons", "all") if q.person else ("all",):
+            main = main_speaker_right(q, res.attributions)
+            for key in groups:
+                if key == "named_persons" and q.speaker not in (named_persons or ()):
+                    continue
+                if key == "persons" and not q.person:
+                    continue
                 tallies[key][0] += 1
                 tallies[key][1] += ok
-            if not ok:
+                tallies[key][2] += main
+            if not (ok and main):
                 misses.append(
                     {
                         "article": res.article.path,
                         "speaker": q.speaker,
+                        "covered": ok,
                         "start": q.start,
                         "end": q.end,
                         "text": text[q.start : q.end],
                     }
                 )
     out: dict[str, Any] = {}
-    for key, (total, hit) in tallies.items():
-        out[key] = {"spans": total, "covered": hit, "rate": hit / total if total else 0.0}
+    for key, (total, hit, main_hits) in tallies.items():
+        out[key] = {
+            "spans": total,
+            "covered": hit,
+            "rate": hit / total if total else 0.0,
+            "main_right": main_hits,
+            "main_rate": main_hits / total if total else 0.0,
+        }
     out["misses"] = misses
     return out
 
@@ -149,9 +204,11 @@ def score(
 def run(basil_dir: Path, *, use_tagger: bool = True, with_misses: bool = False) -> dict[str, Any]:
     """Speaker coverage of the Analyzer over a BASIL folder (``articles/``, ``annotations/``).
 
-    Returns ``{"persons": {"spans", "covered", "rate"}, "all": {...}, "articles": n,
-    "seconds": s}``, plus ``"misses": [{"article", "speaker", "start", "end", "text"}, ...]``
-    (the uncovered quote spans) with ``with_misses``.
+    Returns ``{"named_persons": {"spans", "covered", "rate", "main_right", "main_rate"},
+    "persons": {...}, "all": {...}, "articles": n, "seconds": s}``, plus ``"misses":
+    [{"article", "speaker", "covered", "start", "end", "text"}, ...]`` (the quote spans not
+    covered, or whose main attribution names someone else: ``covered`` says which) with
+    ``with_misses``.
     """
     from newstrace.analysis.pipeline import Analyzer
 
@@ -166,8 +223,10 @@ def run(basil_dir: Path, *, use_tagger: bool = True, with_misses: bool = False) 
         )
     items = load_basil(basil_dir)
     t0 = time.perf_counter()
-    analyzed = Analyzer(use_tagger=use_tagger).analyze(a for a, _ in items)
-    out = score((quotes, res) for (_, quotes), res in zip(items, analyzed, strict=True))
+    analyzer = Analyzer(use_tagger=use_tagger)
+    names = person_names(analyzer.nlp, (q.speaker for _, quotes in items for q in quotes))
+    analyzed = analyzer.analyze(a for a, _ in items)
+    out = score(((quotes, res) for (_, quotes), res in zip(items, analyzed, strict=True)), names)
     out["articles"] = len(items)
     out["seconds"] = round(time.perf_counter() - t0, 2)
     misses = out.pop("misses")
