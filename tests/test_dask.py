@@ -147,6 +147,25 @@ def test_workers_embed_what_linking_needs(
 
 
 @pytest.mark.slow
+def test_a_failed_partition_is_one_error_naming_its_articles(cluster: Any) -> None:
+    from newstrace.errors import NewstraceError
+    from newstrace.orchestrate.cluster import analyze_partition
+
+    settings = cluster.settings
+    cluster.settings = {**settings, "no_such_option": 1}  # Analyzer() raises on the worker
+    try:
+        with pytest.raises(NewstraceError) as caught:
+            list(cluster._run(_articles()[:3], analyze_partition))
+    finally:
+        cluster.settings = settings
+    from newstrace.store.db import display_id
+
+    message = str(caught.value)
+    assert display_id(_articles()[0]) in message and "TypeError" in message
+    assert "rerun the same command" in message and "\n" not in message
+
+
+@pytest.mark.slow
 def test_an_existing_cluster_by_its_scheduler_address(cluster: Any) -> None:
     from newstrace.analysis.pipeline import Analyzer
 

@@ -23,7 +23,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from newstrace.errors import ModelError, UsageError
+from newstrace.errors import ModelError, NewstraceError, UsageError
 from newstrace.model import AnalyzedArticle, Article
 
 __all__ = [
@@ -117,6 +117,25 @@ def partitions(
         yield [ahead.popleft() for _ in range(n)]
 
 
+def _result(future: Any, part: list[Article]) -> list[Any]:
+    """A partition's records; a failed partition (a worker killed, the scheduler gone, the
+    analysis raising) becomes one error that names its articles and how to go on."""
+    try:
+        return list(future.result())
+    except NewstraceError:
+        raise
+    except Exception as err:
+        from newstrace.store.db import display_id
+
+        first, last = display_id(part[0]), display_id(part[-1])
+        which = first if len(part) == 1 else f"{first} .. {last} ({len(part)} articles)"
+        raise NewstraceError(
+            f"the Dask cluster failed on {which}: {type(err).__name__}: {err}",
+            hint="the articles before them are stored; rerun the same command to go on (stored "
+            "articles are skipped), or ingest these without --workers to see which one fails",
+        ) from err
+
+
 def _client(workers: int | None, scheduler: str | None, timeout: float) -> tuple[Any, Any]:
     try:
         from distributed import Client, LocalCluster
@@ -142,7 +161,7 @@ def _client(workers: int | None, scheduler: str | None, timeout: float) -> tuple
         threads_per_worker=1,
         processes=True,
         dashboard_address=":0",  # any free port: never clash with another cluster's 8787
-        silence_logs=logging.ERROR,
+        silence_logs=logging.CRITICAL,  # a failed task is reported once, by _result
     )
     return Client(cluster), cluster
 
@@ -197,26 +216,28 @@ class DaskAnalyzer:
         # Finished partitions wait here until the ones before them are done (results come out
         # in input order); bounded, so one slow partition cannot make memory grow without end.
         outstanding_limit = running_limit * 2
-        pending: deque[Any] = deque()
+        pending: deque[tuple[Any, list[Article]]] = deque()
 
         def top_up() -> None:
             while (
                 len(pending) < outstanding_limit
-                and sum(not f.done() for f in pending) < running_limit
+                and sum(not f.done() for f, _ in pending) < running_limit
             ):
                 part = next(cut, None)
                 if part is None:
                     return
-                pending.append(self.client.submit(task, self.settings, part, pure=False))
+                future = self.client.submit(task, self.settings, part, pure=False)
+                pending.append((future, part))
 
         top_up()
         while pending:
-            if pending[0].done():
-                yield from pending.popleft().result()
+            if pending[0][0].done():
+                future, part = pending.popleft()
+                yield from _result(future, part)
             else:
                 # Any partition finishing frees a worker: give it the next one at once, even
                 # while the head of the line is still being analysed.
-                wait([f for f in pending if not f.done()], return_when="FIRST_COMPLETED")
+                wait([f for f, _ in pending if not f.done()], return_when="FIRST_COMPLETED")
             top_up()
 
     def cpu_seconds(self) -> float:
