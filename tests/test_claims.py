@@ -63,6 +63,29 @@ def test_intentions_and_stances_are_not_claims() -> None:
     assert is_claim_bearing(said)
 
 
+def test_two_reported_propositions_in_one_sentence_are_two_statements() -> None:
+    # claims-dev: five sites for the summit and none of them in the U.S. are two claims.
+    t = (
+        "Trump said that five locations were being considered for the summit, but that none of"
+        " them were in the United States. Aides said that Trump and Kim would meet and that they"
+        " agreed."
+    )
+    sites = _attr(t, "Trump", "said", "that five locations were being considered for the")
+    sites = Attribution(
+        source=sites.source,
+        cue=sites.cue,
+        content=Span.of(t, t.index("that five"), t.index(" Aides") - 1),
+    )
+    short = _attr(t, "Aides", "said", "that Trump and Kim would meet and that they agreed")
+    texts = [st.text for st in statements(0, _article(t, sites, short)) if st.sort == "claim"]
+    assert texts == [
+        "that five locations were being considered for the summit",
+        "that none of them were in the United States",
+        # a part shorter than a proposition ("that they agreed") keeps the sentence whole
+        "that Trump and Kim would meet and that they agreed",
+    ]
+
+
 def test_regression_a_fired_man_is_not_a_disputer() -> None:
     t = "Comey, who was abruptly dismissed, said the memos were accurate and complete."
     fired = _attr(t, "Comey", "was abruptly dismissed", "the memos", stance="dismiss")

@@ -57,6 +57,10 @@ _REFERENCE = re.compile(
 # navigation, not the outlet's statements.
 _LAYOUT = re.compile(r"#|\*\*|<https?:|\[|!\[|Original url", re.IGNORECASE)
 _WORD = re.compile(r"\w+(?:['’]\w+)?")
+# Where a reported sentence goes on to a second reported proposition: "that five sites were
+# considered, but that none of them were in the United States". (Cutting at semicolons and
+# colons too was measured on claims-dev: it split quotes whose halves belong together.)
+_CLAUSE_BREAK = re.compile(r",?\s+(?:and|but)\s+(?=that\s)", re.IGNORECASE)
 # Sentence ends: ., ! or ? (plus closing quotes/brackets) followed by space and an upper-case
 # letter, digit or opening quote; abbreviations common in news ("Mr.", "U.S.", "Jan.") excepted.
 _SENT_END = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
@@ -122,6 +126,24 @@ def sentences(text: str, start: int = 0) -> Iterator[tuple[int, int]]:
             yield p0 + s, p0 + len(chunk)
 
 
+def _clauses(text: str, s: int, e: int) -> list[tuple[int, int]]:
+    """A content sentence cut where it reports a second proposition ("that X, and that Y"):
+    each part can then join the claim it states (one attribution's parts may still share a
+    claim). Each part must be a proposition of its own (``MIN_CLAIM_WORDS``), else the
+    sentence stays whole."""
+    parts, at = [], s
+    for m in _CLAUSE_BREAK.finditer(text, s, e):
+        parts.append((at, m.start()))
+        at = m.end()
+    if not parts:
+        return [(s, e)]
+    parts.append((at, e))
+    parts = [_trimmed(text, a, b) for a, b in parts]
+    if all(word_count(text[a:b]) >= MIN_CLAIM_WORDS for a, b in parts):
+        return parts
+    return [(s, e)]
+
+
 def _content_sentences(text: str, content: Span) -> list[tuple[int, int]]:
     pieces = content.fragments or ((content.start, content.end),)
     out = []
@@ -129,7 +151,7 @@ def _content_sentences(text: str, content: Span) -> list[tuple[int, int]]:
         for s, e in sentences(text[:fe], fs):
             s, e = _trimmed(text, s, e)
             if e > s:
-                out.append((s, e))
+                out.extend(_clauses(text, s, e))
     if len(out) > 1:
         short = [p for p in out if word_count(text[p[0] : p[1]]) < MIN_CLAIM_WORDS]
         if not short:
