@@ -144,6 +144,14 @@ CASES = [
         "Donald_Trump",
         id="he-is-not-meredith",
     ),
+    pytest.param(
+        "Elizabeth Lauten, 31, who has more than 14,000 followers on Twitter and at the time was a"
+        " spokeswoman for a little-known congressman from Tennessee, wrote an open letter to Sasha"
+        " and Malia Obama on her Facebook page, saying they should “try showing a little class.”",
+        ["try showing a little class"],
+        "Elizabeth_Lauten",
+        id="saying-shares-the-subject-not-the-relative-clause",
+    ),
 ]
 
 
