@@ -77,7 +77,7 @@ def _cue_ranges(doc: Doc, v: Token, extra: Iterable[int] = ()) -> tuple[int, int
     return s, e + 1
 
 
-def _subject(v: Token, depth: int = 0) -> Token | None:
+def speaker_subject(v: Token, depth: int = 0) -> Token | None:
     """The speaker of verb ``v``: its subject, or the one it shares with the verb it hangs on."""
     for c in v.children:
         if c.dep_ in _SUBJ:
@@ -90,17 +90,17 @@ def _subject(v: Token, depth: int = 0) -> Token | None:
     if depth > 3 or v.head is v:
         return None
     if v.dep_ == "pcomp" and v.head.head.pos_ in ("VERB", "AUX"):
-        return _subject(v.head.head, depth + 1)  # "began by saying", "apologized for saying"
+        return speaker_subject(v.head.head, depth + 1)  # "began by saying", "apologized for saying"
     # "announced X and said Y": conjoined verbs share the subject; "wants to say", "went on to
     # say" (xcomp) and "..., saying that" (participle adverbial) speak for the head's subject.
     if v.dep_ == "conj" and v.head.pos_ in ("VERB", "AUX"):
-        return _subject(v.head, depth + 1)
+        return speaker_subject(v.head, depth + 1)
     # "went on to say" is parsed as an infinitival adverbial too ("called to say", alike).
     infinitive = v.tag_ == "VB" and any(c.dep_ == "aux" and c.lower_ == "to" for c in v.children)
     if v.dep_ == "xcomp" or (v.dep_ == "advcl" and (v.tag_ == "VBG" or infinitive)):
         if v.head.pos_ == "ADJ" and v.head.head is not v.head:
-            return _subject(v.head.head, depth + 1)  # "Biden was quick to retort"
-        return _subject(v.head, depth + 1)
+            return speaker_subject(v.head.head, depth + 1)  # "Biden was quick to retort"
+        return speaker_subject(v.head, depth + 1)
     return None
 
 
@@ -275,7 +275,7 @@ def verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int]
         and v.dep_ != "parataxis"
     ):
         return None
-    source = _subject(v)
+    source = speaker_subject(v)
     source_cut: list[Token] = []
     relay: Token | None = None
     if (
@@ -291,7 +291,7 @@ def verb_hit(doc: Doc, v: Token, info: CueInfo, quotes: Sequence[tuple[int, int]
         ]
         # "The newspaper quoted a Kremlin spokesman saying ...": the quoting subject relays.
         if source.dep_ == "dobj" and source.head.lemma_.lower() in ("quote", "cite"):
-            relay = _subject(source.head)
+            relay = speaker_subject(source.head)
     if source is None and not _is_passive(v) and not direct:
         return None
     if source is not None and source.i in range(cue_s, cue_e):
@@ -381,7 +381,7 @@ def cite_hit(doc: Doc, v: Token, head_hit: Hit | None) -> Hit | None:
         )
     if content is None:
         return None
-    relay = _subject(v.head) if v.head is not v else None
+    relay = speaker_subject(v.head) if v.head is not v else None
     hit = Hit(
         source=to_fragments(doc, np_ranges(doc, objs[0])),
         cue=(char_extent(doc, *_cue_ranges(doc, v)),),

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.rules import speaker_subject
 from newstrace.analysis.tagger.brat import label_runs
 
 # How many dependency steps a run's head may climb to reach the cue it belongs to. Beyond 6
@@ -217,9 +218,6 @@ def _gap(a: Run, b: Run) -> int:
     return 0
 
 
-_SUBJECTS = ("nsubj", "nsubjpass")
-
-
 def _source_for(doc: Doc, runs: Sequence[Run], owner: Sequence[int], c: int) -> int | None:
     cue = runs[c]
     # 1. A source run the cue governs: climb from each source token to the cue.
@@ -242,26 +240,17 @@ def _source_for(doc: Doc, runs: Sequence[Run], owner: Sequence[int], c: int) -> 
                     break
     if best is not None:
         return best[1]
-    # 2. A participle or coordinated verb without a subject of its own ("Lauten, who ... was a
-    #    spokeswoman, wrote a letter, saying ..."): the source that holds the subject of the
-    #    verb it hangs on, not the nearest one (here inside the relative clause).
-    shared = _shared_subject(doc, cue)
-    if shared is not None:
+    # 2. The source run holding the cue verb's speaker as the parse gives it: its subject, or
+    #    the one a participle or coordinated verb shares ("Lauten, who ... was a spokeswoman,
+    #    wrote a letter, saying ..."), not the nearest run (here inside the relative clause).
+    root = next((t for t in doc[cue.start : cue.end] if not cue.start <= t.head.i < cue.end), None)
+    speaker = speaker_subject(root) if root is not None else None
+    if speaker is not None:
         for r, run in enumerate(runs):
-            if run.role == "source" and run.start <= shared < run.end:
+            if run.role == "source" and run.start <= speaker.i < run.end:
                 return r
     # 3. The nearest source of the sentence, preferring one before the cue.
     same = [r for r, run in enumerate(runs) if run.role == "source" and run.sent == cue.sent]
     if same:
         return min(same, key=lambda r: (_gap(runs[r], cue), runs[r].start > cue.start))
     return None
-
-
-def _shared_subject(doc: Doc, cue: Run) -> int | None:
-    """The subject of the verb a subjectless participle or coordinated verb cue hangs on."""
-    root = next((t for t in doc[cue.start : cue.end] if not cue.start <= t.head.i < cue.end), None)
-    if root is None or root.dep_ not in ("advcl", "conj", "xcomp"):
-        return None
-    if any(c.dep_ in _SUBJECTS for c in root.children):
-        return None
-    return next((c.i for c in root.head.children if c.dep_ in _SUBJECTS), None)
