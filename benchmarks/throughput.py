@@ -31,6 +31,7 @@ import argparse
 import json
 import os
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -215,11 +216,6 @@ def _machine_ceiling(paths: list[str], profile: str) -> float:
     return 2 * alone / max(pair)
 
 
-def _median_round(ratios: list[float]) -> int:
-    order = sorted(range(len(ratios)), key=ratios.__getitem__)
-    return order[(len(order) - 1) // 2]
-
-
 def _profile(paths: list[str], tmp: Path, profile: str, cores: int, rounds: int) -> dict[str, Any]:
     inproc = _ingest(paths, tmp / f"{profile}-0.db", 0, profile)
     # 1 and 2 workers alternate, round after round: a neighbour loading this shared machine
@@ -235,7 +231,7 @@ def _profile(paths: list[str], tmp: Path, profile: str, cores: int, rounds: int)
     analysis_ratios = [
         two["analyse_store_per_s"] / one["analyse_store_per_s"] for one, two in pairs
     ]
-    mid = _median_round(ratios)
+    mid = ratios.index(statistics.median_low(ratios))
     one, two = pairs[mid]
     ceiling = _records_ceiling(tmp / f"{profile}-2-{mid}.db", tmp, profile)
     runs = [inproc, one, two]
@@ -253,8 +249,8 @@ def _profile(paths: list[str], tmp: Path, profile: str, cores: int, rounds: int)
         "link": ceiling,
         "rounds_speedup_2_vs_1": [round(r, 2) for r in ratios],
         "rounds_machine_ceiling_2_vs_1": [round(c, 2) for c in ceilings],
-        "machine_ceiling_2_vs_1": round(sorted(ceilings)[(rounds - 1) // 2], 2),
-        "analysis_speedup_2_vs_1": round(sorted(analysis_ratios)[(rounds - 1) // 2], 2),
+        "machine_ceiling_2_vs_1": round(statistics.median_low(ceilings), 2),
+        "analysis_speedup_2_vs_1": round(statistics.median_low(analysis_ratios), 2),
         "speedup_2_vs_1": round(ratios[mid], 2),
         "articles_per_day": round(two["articles_per_s"] * DAY),
         "articles_per_day_idle": round(two["idle_articles_per_s"] * DAY),
