@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from newstrace.cli import cli
-from newstrace.linking.claims import average_linkage
+from newstrace.linking.claims import average_linkage, refine
 from newstrace.linking.query import claims, stories, trace
 from newstrace.linking.statements import (
     Statement,
@@ -127,6 +127,51 @@ def test_average_linkage_keeps_one_statement_per_article() -> None:
     assert labels[0] == labels[2] and labels[1] != labels[0]
     # ... unless they are sentences of one quote (the same part of the article).
     assert len(set(average_linkage(sim, [0, 0, 1], 0.5, parts=[7, 7, 3]))) == 1
+
+
+def test_refine_moves_a_statement_a_greedy_merge_left_in_the_way() -> None:
+    # a (article 0) first merges with b (article 1); c is article 1's other statement, so
+    # {a, b} and {c, d} can never merge, though a fits c and d better than it fits b.
+    sim = np.array(
+        [
+            [1.0, 0.92, 0.85, 0.8],
+            [0.92, 1.0, 0.5, 0.3],
+            [0.85, 0.5, 1.0, 0.9],
+            [0.8, 0.3, 0.9, 1.0],
+        ]
+    )
+    articles = [0, 1, 1, 2]
+    greedy = average_linkage(sim, articles, threshold=0.6)
+    assert greedy == [0, 0, 1, 1]
+    conflict = np.zeros((4, 4), dtype=bool)
+    conflict[1, 2] = conflict[2, 1] = True
+    assert refine(sim, conflict, greedy, bar=0.6) == [0, 1, 0, 0]
+
+
+def test_refine_does_not_depend_on_the_order_of_statements() -> None:
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n = int(rng.integers(4, 30))
+        x = rng.normal(size=(n, 5))
+        x /= np.linalg.norm(x, axis=1, keepdims=True)
+        sim = x @ x.T
+        arts = rng.integers(0, max(2, n // 3), size=n)
+        conflict = (arts[:, None] == arts[None, :]) & ~np.eye(n, dtype=bool)
+        labels = average_linkage(sim, list(arts), 0.3)
+        got = refine(sim, conflict, labels, 0.35)
+        order = rng.permutation(n)
+        back = refine(
+            sim[np.ix_(order, order)],
+            conflict[np.ix_(order, order)],
+            [labels[i] for i in order],
+            0.35,
+        )
+        partition = {frozenset(np.flatnonzero(np.asarray(got) == c)) for c in set(got)}
+        moved = {frozenset(order[np.flatnonzero(np.asarray(back) == c)]) for c in set(back)}
+        assert partition == moved
+        # Never two conflicting statements in one cluster.
+        same = np.asarray(got)[:, None] == np.asarray(got)[None, :]
+        assert not (same & conflict).any()
 
 
 # -- across outlets ------------------------------------------------------------------------------

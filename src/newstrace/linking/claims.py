@@ -58,6 +58,21 @@ AVERAGE_WEIGHT = 0.5
 # An outlet's own sentence must restate a claim more closely than two attributions must match
 # each other: it carries no source to confirm the match.
 UNATTRIBUTED_PENALTY = 0.2
+# An article that states a claim twice (the lede restated lower down; a quote and its paraphrase,
+# "called the collusion 'an act of unprecedented treachery'" beside the quoted paragraph) keeps
+# both statements in the claim: the one-per-article rule gives way between two statements of
+# one article this similar (the same-article penalty included). On claims-dev the rule, kept
+# absolute, split 63 pairs of one gold claim's instances into two claims that each held a
+# statement of some shared article (B-cubed F1 0.774; with this rule 0.783).
+RESTATEMENT_MIN = 0.95
+# The greedy linkage is then refined: a statement moves to the claim it fits best, scored as
+# the summed margin of its similarities over this bar (CLAIM_MIN + REFINE_MARGIN). A greedy
+# merge is final, so a statement that joined early (a fragment such as "whether Trump would
+# grant the request", sharing a sentence with the real claim) otherwise stays where it blocks
+# the better merge. claims-dev B-cubed F1: 0.774 without either, 0.781 refined alone, 0.794
+# with the restatement rule.
+REFINE_MARGIN = 0.05
+REFINE_MOVES_PER_STATEMENT = 4
 MIN_UNATTRIBUTED_ARTICLES = 2
 _SUFFIX = re.compile(r"(ings?|ed|es|s)$")
 
@@ -167,11 +182,14 @@ def average_linkage(
     articles: Sequence[int],
     threshold: float,
     parts: Sequence[Any] | None = None,
+    restatement: float | None = None,
 ) -> list[int]:
     """Average-linkage clustering of an (n, n) similarity matrix, cut at ``threshold``, where
     two clusters holding statements of the same article never merge (an article states a
     claim once: the guidelines' "clearest statement") unless both come from the same ``part``
-    of it (the sentences of one quoted paragraph). Labels 0..k-1 in order of first member.
+    of it (the sentences of one quoted paragraph), or, given ``restatement``, the two
+    statements are at least that similar (the article said it twice). Labels 0..k-1 in order
+    of first member.
 
     O(n^2) memory; each merge updates one row and column and re-scans only the rows whose
     best partner it touched, so a component of n statements costs about O(n^2), not the
@@ -180,15 +198,10 @@ def average_linkage(
     n = sim.shape[0]
     if n == 0:
         return []
-    arts = np.asarray(articles)
-    part_keys = (
-        [hash((a, p)) for a, p in zip(articles, parts, strict=True)] if parts else list(range(n))
-    )
-    pk = np.asarray(part_keys)
     # Two statements conflict when they are of one article through different parts of it.
     # A cluster holds one part per article, so a merged cluster conflicts with whatever
     # either half conflicted with: the matrix is kept by OR-ing rows, never recomputed.
-    conflict = (arts[:, None] == arts[None, :]) & (pk[:, None] != pk[None, :])
+    conflict = _conflicts(sim, articles, parts, restatement)
     np.fill_diagonal(conflict, True)
     total = sim.astype(np.float64).copy()
     best = sim.astype(np.float64).copy()
@@ -319,18 +332,84 @@ def _by_component(sim: np.ndarray, articles: list[int], parts: list[int]) -> lis
     next_label = 0
     for c in range(count):
         idx = np.flatnonzero(component == c)
+        local_sim = sim[np.ix_(idx, idx)]
+        local_articles = [articles[i] for i in idx]
+        local_parts = [parts[i] for i in idx]
         local = average_linkage(
-            sim[np.ix_(idx, idx)],
-            [articles[i] for i in idx],
-            CLAIM_MIN,
-            [parts[i] for i in idx],
+            local_sim, local_articles, CLAIM_MIN, local_parts, restatement=RESTATEMENT_MIN
         )
+        conflict = _conflicts(local_sim, local_articles, local_parts, RESTATEMENT_MIN)
+        local = refine(local_sim, conflict, local, CLAIM_MIN + REFINE_MARGIN)
         for i, lab in zip(idx, local, strict=True):
             labels[int(i)] = next_label + lab
         next_label += max(local) + 1
     # Labels in order of first member, as average_linkage gives them.
     relabel: dict[int, int] = {}
     return [relabel.setdefault(lab, len(relabel)) for lab in labels]
+
+
+def _conflicts(
+    sim: np.ndarray,
+    articles: Sequence[int],
+    parts: Sequence[Any] | None,
+    restatement: float | None,
+) -> np.ndarray:
+    """(n, n) bool: the two statements may not share a claim (one article, different parts,
+    not a restatement)."""
+    n = len(articles)
+    arts = np.asarray(articles)
+    keys = [hash((a, p)) for a, p in zip(articles, parts, strict=True)] if parts else range(n)
+    pk = np.asarray(list(keys))
+    conflict = (arts[:, None] == arts[None, :]) & (pk[:, None] != pk[None, :])
+    if restatement is not None:
+        conflict &= sim < restatement
+    return conflict
+
+
+def refine(sim: np.ndarray, conflict: np.ndarray, labels: Sequence[int], bar: float) -> list[int]:
+    """Local search on a clustering: the statement whose move gains most goes to the cluster
+    (or a cluster of its own) where its summed ``sim - bar`` over the members is highest,
+    never into one holding a statement it conflicts with; repeated while a move gains. Each
+    move raises the total within-cluster margin, so it ends; taking the best move of all
+    (not sweeping in input order) keeps the result independent of the order statements come
+    in, as incremental linking needs. Labels 0..k-1 in order of first member."""
+    n = len(labels)
+    lab = np.asarray(labels, dtype=np.int64).copy()
+    if n < 2:
+        return [int(x) for x in lab]
+    margin = sim - bar
+    np.fill_diagonal(margin, 0.0)
+    onehot = np.zeros((n, n))
+    onehot[np.arange(n), lab] = 1.0
+    # gain[u, c]: u's summed margin over cluster c; blocked[u, c]: c holds a conflict of u.
+    gain = margin @ onehot
+    blocked = conflict.astype(np.float64) @ onehot
+    size = onehot.sum(axis=0)
+    rows = np.arange(n)
+    for _move in range(REFINE_MOVES_PER_STATEMENT * n):
+        here = gain[rows, lab]
+        options = np.where((blocked > 0) | (size == 0)[None, :], -np.inf, gain)
+        options[rows, lab] = -np.inf
+        target = options.argmax(axis=1)
+        best = options[rows, target] - here
+        # A cluster of its own gains -here (an empty label is always free: n labels).
+        alone = np.where(size[lab] > 1, -here, -np.inf)
+        use_alone = alone > best
+        best = np.where(use_alone, alone, best)
+        u = int(np.argmax(best))
+        if not best[u] > 1e-9:
+            break
+        src = int(lab[u])
+        dst = int(np.flatnonzero(size == 0)[0]) if use_alone[u] else int(target[u])
+        lab[u] = dst
+        size[src] -= 1
+        size[dst] += 1
+        gain[:, src] -= margin[:, u]
+        gain[:, dst] += margin[:, u]
+        blocked[:, src] -= conflict[:, u]
+        blocked[:, dst] += conflict[:, u]
+    relabel: dict[int, int] = {}
+    return [relabel.setdefault(int(x), len(relabel)) for x in lab]
 
 
 def _overlap_units(sts: Sequence[Statement]) -> list[list[int]]:
