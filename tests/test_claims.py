@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from newstrace.cli import cli
-from newstrace.linking.claims import average_linkage, refine
+from newstrace.linking.claims import AVERAGE_WEIGHT, average_linkage, refine
 from newstrace.linking.query import claims, stories, trace
 from newstrace.linking.statements import (
     Statement,
@@ -338,7 +338,7 @@ def _reference_linkage(sim: np.ndarray, articles: list[int], threshold: float) -
                 if {articles[i] for i in cx} & {articles[j] for j in cy}:
                     continue
                 block = sim[np.ix_(cx, cy)]
-                score = 0.5 * block.mean() + 0.5 * block.max()
+                score = AVERAGE_WEIGHT * block.mean() + (1 - AVERAGE_WEIGHT) * block.max()
                 if score > best:
                     best, pair = score, (x, y)
         if pair is None or best < threshold:

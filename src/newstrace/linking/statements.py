@@ -172,10 +172,15 @@ def statements(position: int, rec: AnalyzedArticle) -> list[Statement]:
     out: list[Statement] = []
     covered: list[tuple[int, int]] = []
     for i, a in enumerate(rec.attributions):
-        if a.content is not None:
-            covered.append((a.content.start, a.content.end))
-        if a.source is not None:
-            covered.append((a.source.span.start, a.source.span.end))
+        # Only what is stated elsewhere keeps a sentence from being the outlet's own: an
+        # intention or act reported inside it ("Kim gave no indication he [plans to destroy]
+        # his arsenal", "The suit reportedly [seeks] ...") leaves the sentence the outlet's
+        # statement (claims-dev: coverage 0.940 -> 0.949).
+        if (is_claim_bearing(a) and a.content is not None) or is_dispute(a):
+            if a.content is not None:
+                covered.append((a.content.start, a.content.end))
+            if a.source is not None:
+                covered.append((a.source.span.start, a.source.span.end))
         if is_claim_bearing(a) and a.content is not None:
             # A long content often holds several propositions (a quoted paragraph): each of
             # its sentences is a statement, so each can join the claim it states.
