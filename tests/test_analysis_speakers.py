@@ -349,3 +349,16 @@ def test_a_newspaper_that_names_itself_is_not_the_last_medium(analyzer: Analyzer
     )
     found = _sources_of(analyzer, text, "official end")
     assert found and all("KCNA" not in s for s in found), found
+
+
+def test_a_role_is_resolved_to_the_name_in_apposition(analyzer: Analyzer) -> None:
+    # claims-dev: the small model reads "Brad Parscale" here as an organisation, and the source
+    # was "the campaign's manager", which no disputer list can match to Parscale.
+    text = (
+        '"This is a sham lawsuit about a bogus Russian collusion claim filed by a desperate,'
+        " dysfunctional, and nearly insolvent Democratic Party,\" the campaign's manager, Brad"
+        " Parscale, said in a statement."
+    )
+    res = speaker_of(analyzer, text, "This is a sham lawsuit", "Brad_Parscale")
+    sources = {a.source.resolved for a in res.attributions if a.source is not None}
+    assert sources == {"Brad Parscale"}

@@ -91,7 +91,7 @@ _ORG_HEADS = _words(
     "company campaign group party committee union foundation firm organization organisation "
     "association coalition corporation bank university institute movement team spokespeople"
 )
-_PERSON_HEADS = _words(
+PERSON_HEADS = _words(
     "spokesman spokeswoman spokesperson aide adviser advisor lawyer attorney analyst expert "
     "witness resident candidate senator president governor leader chairman chief director "
     "executive manager member person man woman voter voters supporter supporters critic "
@@ -198,7 +198,7 @@ def source_type(low: str, head: str, ent_label: str | None, toks: list[Token] | 
         return "person"
     if ent_label in ("ORG", "FAC") or head in _ORG_HEADS:
         return "organization"
-    if head in _PERSON_HEADS or head in PRON_PERSON:
+    if head in PERSON_HEADS or head in PRON_PERSON:
         return "person"
     if ent_label == "NORP":
         return "person"

@@ -52,6 +52,7 @@ from newstrace.analysis.source_words import (
     HONORIFICS,
     MALE_NAMES,
     MEDIA_HEADS,
+    PERSON_HEADS,
     PLATFORMS,
     PRON_GENDER,
     PRON_PERSON,
@@ -543,14 +544,22 @@ class SourceResolver:
         h = head.lower_ if head is not None else (low.split() or [""])[-1]
         plural = head is not None and head.tag_ in ("NNS", "NNPS")
         ent = None
+        apposed_person = False
         if head is not None:
             ent = next((e for e in self.ents if e.start <= head.i < e.end), None)
             if ent is None and not plural:
                 # "the aide, Elizabeth Lauten, 31": the appositive names the source (not
                 # "the committee chairmen, Devin Nunes and Trey Gowdy": one of them is not all).
+                # A person's role names a person even where the small model calls the name
+                # an organisation ("the campaign's manager, Brad Parscale," is ORG to it).
+                person_role = h in PERSON_HEADS or h in ROLE_HEADS or h in TITLE_HEADS
                 for c in head.children:
-                    if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+                    if c.dep_ == "appos" and (
+                        c.ent_type_ == "PERSON"
+                        or (person_role and c.pos_ == "PROPN" and c.ent_type_ in ("ORG", ""))
+                    ):
                         ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
+                        apposed_person = ent is not None
                         break
         if ent is None and head is not None and plural:
             # "The three Republican chairmen — Representative Robert W. Goodlatte ..., Devin
@@ -602,7 +611,7 @@ class SourceResolver:
             group = _group(joined, h) if any(x.dep_ == "conj" for x in head.subtree) else None
             if group is not None:
                 return group
-        if ent is not None and ent.label_ == "PERSON":
+        if ent is not None and (ent.label_ == "PERSON" or apposed_person):
             name = _person_name(ent.text)
             if len(name.split()) == 1:
                 # A bare surname or given name is the person the article names in full.
