@@ -161,6 +161,17 @@ def test_it_said_resolves_to_the_previous_organisation(analyzer: Analyzer) -> No
     assert a.source is not None and a.source.resolved == "Google"
 
 
+def test_a_reported_denial_is_not_the_reporters(analyzer: Analyzer) -> None:
+    # claims-dev: Comey, recounting Trump's denial, became a disputer of Trump's own claim.
+    text = "James Comey said Mr. Trump denied that he had consorted with Russian prostitutes.\n"
+    a = by_content(run(analyzer, text), "consorted")
+    assert a.source is not None and a.source.resolved == "James Comey"
+    assert a.stance != "deny"
+    # The speaker's own rejection still is one.
+    text = "A Kremlin spokesman said the report was baseless.\n"
+    assert by_content(run(analyzer, text), "baseless").stance == "deny"
+
+
 def test_hedges_keep_modals_not_months(analyzer: Analyzer) -> None:
     text = "Officials said in May that it was unclear whether the virus may reportedly spread.\n"
     a = by_content(run(analyzer, text), "the virus")

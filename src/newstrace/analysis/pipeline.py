@@ -73,6 +73,7 @@ _DENIAL_WORDS = frozenset(
         "deny",
     }
 )
+_DENIAL_VERBS = frozenset({"denies", "denied", "deny"})
 # Attributions through which a source's words reach the article: reporting, writing, finding.
 # A source that denies or dismisses what another says does not relay it.
 _RELAY_STANCES = frozenset({"assert", "confirm"})
@@ -385,6 +386,12 @@ def _stance(doc: Doc, hit: Hit) -> str:
                 root,
                 *(c for c in root.children if c.dep_ in ("acomp", "attr", "oprd", "dobj")),
             ]
+            if root.lower_ in _DENIAL_VERBS and any(
+                c.dep_ in ("nsubj", "nsubjpass") and c.lower_ not in _FIRST for c in root.children
+            ):
+                # "Comey said Mr. Trump denied that ...": the speaker reports someone else's
+                # denial; the denial is not the speaker's.
+                continue
             if any(t.lower_ in _DENIAL_WORDS for t in near):
                 return "deny"
     return stance
