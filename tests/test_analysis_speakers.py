@@ -362,3 +362,17 @@ def test_a_role_is_resolved_to_the_name_in_apposition(analyzer: Analyzer) -> Non
     res = speaker_of(analyzer, text, "This is a sham lawsuit", "Brad_Parscale")
     sources = {a.source.resolved for a in res.attributions if a.source is not None}
     assert sources == {"Brad Parscale"}
+
+
+def test_a_possessive_before_its_subject_is_that_subject(analyzer: Analyzer) -> None:
+    # claims-dev: "his statement deriding the suit" was given to Perez, who spoke just before.
+    text = (
+        'Tom Perez said the lawsuit had been taking shape for months. "I am very concerned,"'
+        " Mr. Perez said.\n\nIn his statement deriding the suit, Mr. Parscale said that if the"
+        " litigation proceeds, the Trump campaign would use discovery."
+    )
+    res = analyzer.analyze_one(Article(path="t.txt", text=text, meta=ArticleMeta()))
+    deriding = [a for a in res.attributions if a.cue is not None and "deriding" in a.cue.text]
+    assert deriding and all(
+        a.source is not None and "Parscale" in a.source.resolved for a in deriding
+    ), [(a.source and a.source.resolved, a.cue and a.cue.text) for a in res.attributions]

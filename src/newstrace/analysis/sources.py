@@ -335,6 +335,9 @@ class SourceResolver:
         return found[-1] if len(names) == 1 else None
 
     def _pronoun(self, word: str, pos: int) -> _Speaker | None:
+        ahead = self._cataphora(word, pos)
+        if ahead is not None:
+            return ahead
         recent = self.history[-8:]
         # Speakers of the main story first, those quoted inside others' words after.
         recent = [s for s in recent if s.nested] + [s for s in recent if not s.nested]
@@ -417,6 +420,29 @@ class SourceResolver:
         if e is None:
             return None
         return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
+
+    def _cataphora(self, word: str, pos: int) -> _Speaker | None:
+        """A possessive in a phrase fronted before its clause's named subject is that subject:
+        "In his statement deriding the suit, Mr. Parscale said ..." (not the person who spoke
+        before)."""
+        if word not in ("his", "her"):
+            return None
+        span = self.doc.char_span(pos, pos + len(word))
+        if span is None or len(span) != 1 or span[0].dep_ != "poss":
+            return None
+        tok = span[0]
+        # Climb from the possessed noun through prepositions to the verb it modifies.
+        verb = tok.head
+        while verb.dep_ in ("pobj", "prep", "acl", "dobj", "appos") and verb.head is not verb:
+            verb = verb.head
+        if verb.pos_ not in ("VERB", "AUX") or not verb.i > tok.i:
+            return None
+        for c in verb.children:
+            if c.dep_ == "nsubj" and c.i > tok.i:
+                ent = next((e for e in self.ents if e.start <= c.i < e.end), None)
+                if ent is not None and ent.label_ == "PERSON" and self._fits(ent.text, word):
+                    return self._describe(Span.of(self.text, ent.start_char, ent.end_char), c)
+        return None
 
     def _plural_subject(self, cutoff: int) -> Token | None:
         """The last plural noun subject of a main clause before ``cutoff`` (600 chars back)."""
@@ -583,6 +609,12 @@ class SourceResolver:
                 return self._describe(
                     Span.of(self.text, author.start_char, author.end_char), author.root
                 )
+            owner = next((c for c in head.children if c.dep_ == "poss"), None)
+            if owner is not None and owner.lower_ in PRON_PERSON | PRON_PLURAL:
+                # "his statement deriding the suit": whoever "his" is wrote it.
+                found = self._pronoun(owner.lower_, owner.idx)
+                if found is not None:
+                    return found
         # Media: the outlet table, on the head entity or the whole phrase.
         for cand in ([ent.text] if ent is not None else []) + [text, _strip_det(text)]:
             outlet = canonical_outlet(cand)
