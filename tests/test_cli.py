@@ -107,3 +107,33 @@ def test_an_unknown_spacy_model_is_a_clear_error(seed_path):
     result = _run("analyze", str(seed_path), "--model", "en_core_web_nonexistent")
     assert result.exit_code != 0
     assert "en_core_web_nonexistent" in result.stderr
+
+
+def test_claim_text_quotes_what_each_source_said_once() -> None:
+    from newstrace.cli.claims import claim_text
+
+    member = {
+        "article": "a1",
+        "index": 0,
+        "role": "backer",
+        "source": {"resolved": "Kim Jong-un"},
+        "cue": {"text": "said"},
+    }
+    record = {
+        "claim": "c1",
+        "text": "The nuclear test site has done its job",
+        "origin": None,
+        "first_report": None,
+        "independent_sources": 1,
+        "independent_backers": [],
+        "relays": [],
+        "disputers": [],
+        "hedges": [],
+        "attributions": [
+            {**member, "content": {"text": '"The nuclear test site has done its job,"'}},
+            {**member, "content": {"text": "that the site\nwould close"}},
+        ],
+    }
+    lines = claim_text(record).splitlines()
+    assert '  backer       Kim Jong-un said: "The nuclear test site has done its job,"' in lines
+    assert "  backer       Kim Jong-un said: “that the site would close”" in lines

@@ -13,6 +13,8 @@ from newstrace.cli.store import _emit, _fail, _format_option, _reading
 from newstrace.errors import NewstraceError
 from newstrace.linking.query import claims, ensure_linked, trace
 
+_OPENING_QUOTES = frozenset("\"“‘'")
+
 
 def _said(m: dict[str, Any], urls: dict[str, str]) -> str:
     src = m.get("source") or {}
@@ -22,11 +24,13 @@ def _said(m: dict[str, Any], urls: dict[str, str]) -> str:
     cue = (m.get("cue") or {}).get("text")
     url = m.get("url") or urls.get(m["article"])
     where = m["article"] + (f" <{url}>" if url and url != m["article"] else "")
-    text = m["content"]["text"].replace("\n", " ")
+    text = " ".join(m["content"]["text"].split())
     if len(text) > 160:
         text = text[:157] + "…"
     verb = f" {cue}" if cue else ""
-    return f"  {m['role']:12} {who}{verb}: “{text}”\n               in {where}"
+    # A direct quote carries its own quotation marks; only other words get ours.
+    quoted = text if text[:1] in _OPENING_QUOTES else f"“{text}”"
+    return f"  {m['role']:12} {who}{verb}: {quoted}\n               in {where}"
 
 
 def claim_text(r: dict[str, Any]) -> str:
