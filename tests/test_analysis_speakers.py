@@ -376,3 +376,16 @@ def test_a_possessive_before_its_subject_is_that_subject(analyzer: Analyzer) -> 
     assert deriding and all(
         a.source is not None and "Parscale" in a.source.resolved for a in deriding
     ), [(a.source and a.source.resolved, a.cue and a.cue.text) for a in res.attributions]
+
+
+def test_the_statement_is_whoever_spoke_in_a_statement(analyzer: Analyzer) -> None:
+    # claims-dev: "the statement" became a source of its own, an extra independent backer.
+    text = (
+        "In a statement published by the state-run Korean Central News Agency, North Korean"
+        ' leader Kim Jong Un promised to "never use nuclear weapons" unless threatened.\n\n'
+        "\"North Korea's nuclear test center will be discarded in order to ensure the"
+        ' transparency of the suspension of the nuclear test," the statement said.'
+    )
+    res = speaker_of(analyzer, text, "nuclear test center will be discarded", "Kim_Jong_Un")
+    said = [a for a in res.attributions if a.content and "discarded" in a.content.text]
+    assert said and said[0].source is not None and "Kim" in said[0].source.resolved
