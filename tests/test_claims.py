@@ -129,6 +129,17 @@ def test_average_linkage_keeps_one_statement_per_article() -> None:
     assert len(set(average_linkage(sim, [0, 0, 1], 0.5, parts=[7, 7, 3]))) == 1
 
 
+def _random_statements(
+    rng: np.random.Generator, low: int, high: int, per_article: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine similarities of n random unit vectors, and an article for each (about
+    ``per_article`` statements an article)."""
+    n = int(rng.integers(low, high))
+    x = rng.normal(size=(n, 5))
+    x /= np.linalg.norm(x, axis=1, keepdims=True)
+    return x @ x.T, rng.integers(0, max(2, n // per_article), size=n)
+
+
 def test_refine_moves_a_statement_a_greedy_merge_left_in_the_way() -> None:
     # a (article 0) first merges with b (article 1); c is article 1's other statement, so
     # {a, b} and {c, d} can never merge, though a fits c and d better than it fits b.
@@ -151,11 +162,8 @@ def test_refine_moves_a_statement_a_greedy_merge_left_in_the_way() -> None:
 def test_refine_does_not_depend_on_the_order_of_statements() -> None:
     rng = np.random.default_rng(3)
     for _ in range(20):
-        n = int(rng.integers(4, 30))
-        x = rng.normal(size=(n, 5))
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        sim = x @ x.T
-        arts = rng.integers(0, max(2, n // 3), size=n)
+        sim, arts = _random_statements(rng, 4, 30, per_article=3)
+        n = len(arts)
         conflict = (arts[:, None] == arts[None, :]) & ~np.eye(n, dtype=bool)
         labels = average_linkage(sim, list(arts), 0.3)
         got = refine(sim, conflict, labels, 0.35)
@@ -354,11 +362,8 @@ def _reference_linkage(sim: np.ndarray, articles: list[int], threshold: float) -
 def test_incremental_linkage_equals_the_textbook_loop() -> None:
     rng = np.random.default_rng(7)
     for _ in range(40):
-        n = int(rng.integers(2, 25))
-        x = rng.normal(size=(n, 6))
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        sim = x @ x.T
-        arts = [int(a) for a in rng.integers(0, max(2, n // 2), size=n)]
+        sim, ids = _random_statements(rng, 2, 25, per_article=2)
+        arts = [int(a) for a in ids]
         threshold = float(rng.uniform(0.0, 0.5))
         assert average_linkage(sim, arts, threshold) == _reference_linkage(sim, arts, threshold)
 

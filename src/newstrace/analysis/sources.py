@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Token
@@ -444,14 +444,17 @@ class SourceResolver:
                     return self._describe(Span.of(self.text, ent.start_char, ent.end_char), c)
         return None
 
+    def _tokens_back(self, pos: int, reach: int) -> Iterator[Token]:
+        """The tokens before ``pos``, last first, up to ``reach`` characters back."""
+        before = self.doc.char_span(0, pos, alignment_mode="contract") if pos > 0 else None
+        for t in reversed(before) if before is not None else ():
+            if pos - t.idx > reach:
+                return
+            yield t
+
     def _plural_subject(self, cutoff: int) -> Token | None:
         """The last plural noun subject of a main clause before ``cutoff`` (600 chars back)."""
-        before = self.doc.char_span(0, cutoff, alignment_mode="contract") if cutoff > 0 else None
-        if before is None:
-            return None
-        for t in reversed(before):
-            if cutoff - t.idx > 600:
-                return None
+        for t in self._tokens_back(cutoff, 600):
             if (
                 t.tag_ in ("NNS", "NNPS")
                 and _main_subject(t)
@@ -531,12 +534,7 @@ class SourceResolver:
     def _issuer(self, noun: str, pos: int) -> _Speaker | None:
         """Who spoke "in a <noun>" last before ``pos``: "In a statement published by KCNA, Kim
         Jong Un promised ... “...,” the statement said" is Kim's statement."""
-        before = self.doc.char_span(0, pos, alignment_mode="contract") if pos > 0 else None
-        if before is None:
-            return None
-        for t in reversed(before):
-            if pos - t.idx > 1500:
-                return None
+        for t in self._tokens_back(pos, 1500):
             if t.lower_ != noun or t.dep_ != "pobj" or t.head.lower_ != "in":
                 continue
             if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in t.children):
