@@ -347,10 +347,15 @@ def _incremental(store: Store) -> _Plan | None:
     fresh = media_new - known
     media = frozenset(known | media_new)
     extra: dict[str, set[int]] = {}
+    # An article is in one recomputed story only: members that the region's stories now hold
+    # are recomputed there (counted twice, a story's claims were written twice).
+    redone = {m for sid in redo for m in new_members[sid]}
     for sid in _stories_mentioning(store, fresh) - set(new_members):
-        extra[sid] = {
+        members = {
             int(r[0]) for r in conn.execute("SELECT article_seq FROM links WHERE story = ?", (sid,))
         }
+        if members - redone:
+            extra[sid] = members - redone
     # claims to drop: those of stories that changed or are gone (an unchanged story keeps its)
     gone = {
         sid for sid in old_members if sid is not None and (sid in redo or sid not in new_members)
