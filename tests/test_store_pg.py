@@ -406,3 +406,24 @@ def test_dask_ingest_into_postgresql_links_as_one_process_into_sqlite(
     assert got[0] == want[0]  # stories
     assert got[1] == want[1] == {"repost-0": "wcl50-0_L", "repost-1": "wcl50-0_L"}  # copies
     assert got[2] == want[2] and len(got[2]) > 50  # claims
+
+
+def test_a_story_that_moves_and_mentions_a_new_medium_is_linked_once(
+    store_db: str, tmp_path: Path
+) -> None:
+    # Found by the concurrent-ingest test: the third batch brings a medium no linked article
+    # came from, which a story of the first batches mentions; that story's article has just
+    # joined a bigger story, and its claims were computed (and written) twice.
+    recs = _linked()
+    batches = ([10, 2, 8, 7], [1, 3, 6], [0], [5, 4, 9])
+    with open_store(store_db) as store:
+        for batch in batches:
+            for i in batch:
+                store.add(recs[i])
+            link_store(store)
+        got = linking_of(store)
+    one = str(tmp_path / "one.db")
+    everything = [recs[i] for i in sorted(i for b in batches for i in b)]
+    run_batch(["x"], one, lambda: None, reader=lambda _paths: iter(everything))
+    with open_store(one, readonly=True) as single:
+        assert got == linking_of(single)
