@@ -3,11 +3,13 @@
 Similarity carries meaning, not shared words: the cosine of two statements' sentence
 embeddings (all-MiniLM-L6-v2, ``linking/embed.py``), corrected by what embeddings blur — a
 negation on one side only, numbers or names that disagree — plus the same speaker and shared
-rare words. Statements are grouped with a linkage that is half average, half closest pair,
-cut at ``CLAIM_MIN``, under one rule from the annotation guidelines: an article states a claim
-once, so two clusters holding different attributions of one article never merge (sentences of
-one quoted paragraph may). Single-link chains, which glued unrelated statements into
-story-sized blobs, cannot form. Then:
+rare words. Statements are grouped with a linkage that mixes average and closest pair
+(``AVERAGE_WEIGHT``), cut at ``CLAIM_MIN``, under one rule from the annotation guidelines: an
+article states a claim once, so two clusters holding different attributions of one article
+never merge (sentences of one quoted paragraph may, and so may two near-identical statements
+of one article: ``RESTATEMENT_MIN``). Single-link chains, which glued unrelated statements into
+story-sized blobs, cannot form. A local search (``refine``) then moves single statements to
+the claim they fit best, which the greedy merges cannot undo. Then:
 
 - an outlet's own sentences cluster with the rest at a stricter bar (``UNATTRIBUTED_PENALTY``):
   one restating an attributed claim joins it with ``role: "unattributed"``; several outlets
