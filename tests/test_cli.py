@@ -137,3 +137,23 @@ def test_claim_text_quotes_what_each_source_said_once() -> None:
     lines = claim_text(record).splitlines()
     assert '  backer       Kim Jong-un said: "The nuclear test site has done its job,"' in lines
     assert "  backer       Kim Jong-un said: “that the site would close”" in lines
+
+
+def test_help_lists_every_command_and_analyze_does_not_load_the_linker():
+    from newstrace.cli import COMMANDS
+
+    result = _run("--help")
+    assert result.exit_code == 0
+    listed = {line.split()[0] for line in result.output.split("Commands:")[1].splitlines() if line}
+    assert listed == set(COMMANDS)
+    # A fresh process: what `newstrace analyze` imports before it runs.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from newstrace.cli import cli; "
+        "cli.get_command(None, 'analyze'); "
+        "print(sorted(m for m in sys.modules if m.startswith(('newstrace.linking', 'scipy'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
