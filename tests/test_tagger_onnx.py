@@ -16,7 +16,7 @@ from newstrace.analysis.tagger.onnx_tagger import (
     load_onnx_tagger,
     viterbi,
 )
-from newstrace.analysis.tagger.windows import MAX_LEN, cores, windows
+from newstrace.analysis.tagger.windows import MAX_CONTEXT, MAX_LEN, RUN_CONTEXT, cores, windows
 from newstrace.errors import ModelError
 
 shipped = pytest.mark.skipif(
@@ -42,13 +42,15 @@ def test_windows_cover_every_wordpiece_once_and_fit() -> None:
         text_parts.append("\n")
         pos += 1
     text = "".join(text_parts)
-    covered = [0] * len(offsets)
-    for w in windows(text, offsets):
-        assert w.stop - w.start <= MAX_LEN
-        assert w.start <= w.core_start < w.core_stop <= w.stop
-        for i in range(w.core_start, w.core_stop):
-            covered[i] += 1
-    assert covered == [1] * len(offsets)
+    for context in (MAX_CONTEXT, RUN_CONTEXT):
+        covered = [0] * len(offsets)
+        for w in windows(text, offsets, context):
+            assert w.stop - w.start <= MAX_LEN
+            assert w.start <= w.core_start < w.core_stop <= w.stop
+            assert w.core_start - w.start <= context and w.stop - w.core_stop <= context
+            for i in range(w.core_start, w.core_stop):
+                covered[i] += 1
+        assert covered == [1] * len(offsets)
     # Paragraphs are not cut when they fit: the first core ends where a paragraph ends.
     assert cores(text, offsets)[0] == (0, 150)
 

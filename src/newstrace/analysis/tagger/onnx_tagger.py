@@ -23,14 +23,17 @@ from spacy.tokens import Doc
 from newstrace.analysis.candidates import Candidate
 from newstrace.analysis.tagger.brat import LABELS
 from newstrace.analysis.tagger.pairing import pair
-from newstrace.analysis.tagger.windows import windows
+from newstrace.analysis.tagger.windows import RUN_CONTEXT, windows
 from newstrace.errors import ModelError
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_ONNX_PATH = HERE / "attribution.onnx"
 TOKENIZER_PATH = HERE / "attribution.tokenizer.json"
 CLS, SEP = 101, 102
-BATCH = 16
+# One window per run: dynamic int8 quantisation scales activations per run, so a batch padded
+# to its longest window computes the padding too; on this 2-core CPU one window at a time was
+# 131 ms an article against 178 ms in batches of 16 (dev F1 within 0.003).
+BATCH = 1
 _FIX = "reinstall newstrace, or rebuild it with `python benchmarks/train_transformer.py`"
 
 
@@ -108,8 +111,8 @@ class OnnxTagger:
         offsets: list[tuple[int, int]] = list(enc.offsets)
         ids = enc.ids
         scores = np.zeros((len(offsets), len(LABELS)), dtype=np.float32)
-        wins = windows(text, offsets)
-        # Similar lengths batched together: less padding to compute.
+        wins = windows(text, offsets, RUN_CONTEXT)
+        # With batches (BATCH > 1), similar lengths go together: less padding to compute.
         wins.sort(key=lambda w: w.stop - w.start)
         for b in range(0, len(wins), BATCH):
             group = wins[b : b + BATCH]

@@ -15,6 +15,10 @@ from dataclasses import dataclass
 MAX_LEN = 254
 MAX_CORE = 200
 MAX_CONTEXT = 40
+# At run time 20 word-pieces of context either side are enough: with the shipped model (trained
+# with 40) PolNeAR dev exact F1 is 0.797 / 0.733 / 0.616 against 0.796 / 0.736 / 0.610 with 40
+# (10: 0.795 / 0.731 / 0.602; none: 0.793 / 0.732 / 0.604), for a fifth less to compute.
+RUN_CONTEXT = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,13 +61,15 @@ def cores(text: str, offsets: Sequence[tuple[int, int]]) -> list[tuple[int, int]
     return out
 
 
-def windows(text: str, offsets: Sequence[tuple[int, int]]) -> list[Window]:
+def windows(
+    text: str, offsets: Sequence[tuple[int, int]], context: int = MAX_CONTEXT
+) -> list[Window]:
     n = len(offsets)
     out = []
     for cs, ce in cores(text, offsets):
         room = MAX_LEN - (ce - cs)
-        right = min(n - ce, MAX_CONTEXT, room // 2)
-        left = min(cs, MAX_CONTEXT, room - right)
-        right = min(n - ce, MAX_CONTEXT, room - left)
+        right = min(n - ce, context, room // 2)
+        left = min(cs, context, room - right)
+        right = min(n - ce, context, room - left)
         out.append(Window(cs - left, ce + right, cs, ce))
     return out
