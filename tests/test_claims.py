@@ -430,3 +430,51 @@ def test_a_giant_story_is_clustered_in_bounded_blocks(monkeypatch: pytest.Monkey
     ]
     monkeypatch.setattr(link, "MAX_BLOCK", 4000)
     assert len(list(link._blocks(per_article))) == 1
+
+
+DNC_SUIT = [
+    {
+        "id": "dnc-a",
+        "title": "Democrats sue Trump campaign and Russia",
+        "date_publish": "2018-04-20 15:00:00",
+        "maintext": "The Democratic National Committee filed a lawsuit on Friday, alleging that "
+        "top Trump campaign officials conspired with Russia to hurt Hillary Clinton.\n\n"
+        '"This is a sham lawsuit about a bogus collusion claim," said Brad Parscale, the '
+        "campaign manager.\n\nDenying any financial motive, DNC Chair Tom Perez said the "
+        "lawsuit had been taking shape for months.",
+    },
+    {
+        "id": "dnc-b",
+        "title": "DNC files suit alleging conspiracy",
+        "date_publish": "2018-04-20 17:00:00",
+        "maintext": "The Democratic National Committee sued on Friday, alleging that Trump "
+        "campaign officials conspired with the Russian government to hurt Hillary Clinton.\n\n"
+        "Tom Perez, the chairman of the Democratic Party, denied that the lawsuit was a "
+        "fundraising stunt.\n\nTrump campaign manager Brad Parscale called the lawsuit "
+        "frivolous.",
+    },
+]
+
+
+def test_the_voice_of_a_claims_origin_is_not_its_disputer(tmp_path: Path, analyzer: Any) -> None:
+    """The DNC's chair denying a motive answers the critics of the DNC's lawsuit; he does not
+    dispute the DNC's own claim (claims-dev listed him among its disputers)."""
+    from newstrace.linking.ingest import ingest
+    from newstrace.linking.provenance import affiliated
+
+    src = tmp_path / "dnc.jsonl"
+    src.write_text("\n".join(json.dumps(a) for a in DNC_SUIT) + "\n", encoding="utf-8")
+    db = tmp_path / "dnc.db"
+    ingest([str(src)], db, lambda: analyzer)
+    with open_store(db) as store:
+        record = trace(store, "Trump campaign officials conspired with Russia to hurt Clinton")
+    assert record is not None
+    assert record["origin"]["source"] == "Democratic National Committee"
+    parties = [d["party"] for d in record["disputers"]]
+    assert parties == ["Brad Parscale"], parties
+    org = "Democratic National Committee"
+    assert affiliated("Tom Perez", org, ["said Tom Perez, chair of the DNC."])
+    assert affiliated("Tom Perez", org, ["DNC Chairman Tom Perez said in a statement"])
+    # A title naming another organisation, or no title at all, ties no one to it.
+    assert not affiliated("Donald Trump", org, ["U.S. President Donald Trump said Democrats lie"])
+    assert not affiliated("Tom Perez", org, ["Mr. Perez said the D.N.C. decided to sue"])

@@ -267,6 +267,71 @@ def _is_acronym_of(short: str, full: str) -> bool:
     return _looks_like_acronym(short) and spelled_out and _acronym(full) == short.replace(".", "")
 
 
+# Whom a person speaks for, as the article titles them: "DNC Chair Tom Perez", "Tom Perez, the
+# chairman of the Democratic Party", "Tom Perez, chair of the DNC".
+_ROLE_WORDS = (
+    r"(?:chair(?:man|woman|person)?|spokes(?:man|woman|person)|president|director|head|"
+    r"leader|chief|secretary|counsel|lawyer|attorney|official|executive|founder|manager|"
+    r"treasurer|general counsel|communications director|deputy)"
+)
+# Words of an organisation's name that say nothing of which one it is.
+_GENERIC_ORG_WORDS = frozenset(
+    [
+        "the",
+        "of",
+        "and",
+        "for",
+        "national",
+        "committee",
+        "party",
+        "department",
+        "office",
+        "united",
+        "states",
+        "american",
+        "association",
+        "group",
+        "council",
+        "campaign",
+        "government",
+        "agency",
+        "u.s.",
+        "us",
+    ]
+)
+
+
+def _org_marks(org: str) -> list[str]:
+    """How a text may name ``org`` in a title: its distinctive words and its acronym."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'’-]*", org) if w.lower() not in _GENERIC_ORG_WORDS]
+    marks = [w for w in words if len(w) > 2]
+    acronym = _acronym(org)
+    if len(acronym) > 1 and len(org.split()) > 1:
+        marks += [acronym, ".".join(acronym) + "."]
+    return marks
+
+
+def affiliated(person: str, org: str, texts: Sequence[str]) -> bool:
+    """Whether some text titles ``person`` (a full name) as speaking for ``org``: an
+    organisation's chair answering criticism is not a disputer of the organisation's claim."""
+    if len(person.split()) < 2 or not org:
+        return False
+    marks = _org_marks(org)
+    if not marks:
+        return False
+    mark = "(?:" + "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)) + ")"
+    named = re.escape(person)
+    # "DNC Chair Tom Perez", "Democratic Party chairman Tom Perez"
+    before = re.compile(rf"\b{mark}\W*(?:[A-Z]\w+\s+){{0,2}}{_ROLE_WORDS}\s+{named}\b", re.I)
+    # "Tom Perez, the chairman of the Democratic Party", "Tom Perez, chair of the DNC"
+    after = re.compile(
+        rf"\b{named},\s+(?:the\s+)?(?:\w+\s+){{0,2}}{_ROLE_WORDS}\s+(?:of|for|at)\s+"
+        rf"(?:the\s+)?(?:[\w.’'-]+\s+){{0,2}}{mark}",
+        re.I,
+    )
+    return any(before.search(t) or after.search(t) for t in texts if t)
+
+
 def document_author(
     texts: Sequence[str], spelled: frozenset[str] | set[str] = frozenset()
 ) -> str | None:
@@ -404,6 +469,8 @@ def provenance(
             seen_relay.add(k)
             relays.append(entry)
 
+    dispute_articles: dict[str, set[int]] = {}
+
     def dispute(st: Statement) -> None:
         art, a = articles[st.article], st.attribution
         assert a is not None and a.source is not None
@@ -411,6 +478,7 @@ def provenance(
         if not _can_dispute(a):
             return
         p = party(src)
+        dispute_articles.setdefault(p, set()).add(st.article)
         d = disputers.setdefault(
             p, {"party": p, "sources": [], "stances": [], "articles": [], "attributions": []}
         )
@@ -626,6 +694,12 @@ def provenance(
             noun = origin["source"].split()[-1].lower()
             origin["source"] = f"{author}'s {noun}"
             origin["type"] = "document"
+    if origin is not None and disputers:
+        # A party never disputes its own claim, and neither does the one titled as its voice.
+        for p in list(disputers):
+            texts = [articles[i].text for i in sorted(dispute_articles.get(p, ()))]
+            if any(affiliated(src, origin["source"], texts) for src in disputers[p]["sources"]):
+                del disputers[p]
     first_article = articles[ordered[0].article] if ordered else None
     text_ref = next((s for s in ordered if s.sort == "claim"), ordered[0] if ordered else None)
     outlets: list[str] = []
