@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import spacy
 
 from newstrace.analysis.attributes import NAME, install
@@ -48,3 +49,25 @@ def test_a_pipeline_without_the_components_is_left_alone() -> None:
     nlp = spacy.blank("en")
     assert not install(nlp)
     assert nlp.pipe_names == []
+
+
+def test_a_full_memo_starts_afresh_without_changing_a_thing(
+    seed_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from newstrace.analysis import attributes
+
+    monkeypatch.setattr(attributes, "MAX_MEMO", 50)
+    reference = spacy.load(DEFAULT_MODEL)
+    memo = spacy.load(DEFAULT_MODEL)
+    assert install(memo)
+    texts = [TRICKY, seed_path.read_text(encoding="utf-8"), TRICKY]
+    for ref, got in zip(reference.pipe(texts), memo.pipe(texts), strict=True):
+        assert _annotations(got) == _annotations(ref)
+    assert len(memo.get_pipe(NAME).memo) <= 50 + len({t.orth for t in got})
+
+
+def test_a_pattern_that_could_match_the_separator_keeps_spacy_as_it_is() -> None:
+    nlp = spacy.load(DEFAULT_MODEL)
+    nlp.get_pipe("attribute_ruler").add([[{"LOWER": "so"}, {}]], {"LEMMA": "so"})
+    assert not install(nlp)
+    assert "attribute_ruler" in nlp.pipe_names and "lemmatizer" in nlp.pipe_names

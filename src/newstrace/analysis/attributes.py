@@ -13,6 +13,7 @@ against the unmodified pipeline, attribute by attribute.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import numpy as np
@@ -65,10 +66,14 @@ class MemoAttributes:
         for i, key in enumerate(keys):
             if key not in self.memo and key not in misses:
                 misses[key] = i
+        if misses and len(self.memo) + len(misses) > MAX_MEMO:
+            # Start afresh, then every key of this document is new.
+            self.memo.clear()
+            self.opens.clear()
+            misses = {}
+            for i, key in enumerate(keys):
+                misses.setdefault(key, i)
         if misses:
-            if len(self.memo) + len(misses) > MAX_MEMO:
-                self.memo.clear()
-                self.opens.clear()
             # Each new key alone: what the single-token patterns and the lemmatizer make of it.
             alone = [[i] for i in misses.values()]
             computed, opening = self._compute(doc, alone)
@@ -162,6 +167,29 @@ def _dep_classes(patterns: list[dict[str, Any]], vocab: Any) -> frozenset[int] |
     return frozenset(named)
 
 
+def _separable(patterns: list[dict[str, Any]]) -> bool:
+    """Whether no multi-token pattern can match the separator past its first token (each
+    later token names its words explicitly): only then may parts share a small document."""
+    for p in patterns:
+        for pattern in p["patterns"]:
+            for spec in pattern[1:]:
+                words = [spec[k] for k in ("LOWER", "ORTH", "TEXT") if k in spec]
+                if not words:
+                    return False
+                for value in words:
+                    if isinstance(value, str):
+                        if value == _SEPARATOR:
+                            return False
+                    elif isinstance(value, dict) and set(value) <= {"IN", "REGEX"}:
+                        if _SEPARATOR in value.get("IN", ()):
+                            return False
+                        if "REGEX" in value and re.search(value["REGEX"], _SEPARATOR):
+                            return False
+                    else:
+                        return False
+    return True
+
+
 @Language.factory(NAME)
 def _make(nlp: Language, name: str) -> MemoAttributes:
     return MemoAttributes(nlp.get_pipe("attribute_ruler"), nlp.get_pipe("lemmatizer"))
@@ -176,6 +204,9 @@ def install(nlp: Language) -> bool:
     if "attribute_ruler" not in names or "lemmatizer" not in names:
         return False
     if getattr(nlp.get_pipe("lemmatizer"), "mode", None) != "rule":
+        return False
+    ruler: Any = nlp.get_pipe("attribute_ruler")
+    if not _separable(ruler.patterns):
         return False
     if names.index("lemmatizer") != names.index("attribute_ruler") + 1:
         return False
