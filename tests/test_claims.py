@@ -478,3 +478,22 @@ def test_the_voice_of_a_claims_origin_is_not_its_disputer(tmp_path: Path, analyz
     # A title naming another organisation, or no title at all, ties no one to it.
     assert not affiliated("Donald Trump", org, ["U.S. President Donald Trump said Democrats lie"])
     assert not affiliated("Tom Perez", org, ["Mr. Perez said the D.N.C. decided to sue"])
+
+
+def test_the_outlet_that_first_reported_is_the_origin_not_what_it_reported() -> None:
+    from newstrace.linking.provenance import ArticleInfo, stated_origin
+
+    def origin(text: str, near: str) -> tuple[str, bool] | None:
+        art = ArticleInfo(1, "k", "a", "a.txt", None, "Breitbart", "2018-04-20", text=text)
+        return stated_origin(art, text.index(near))
+
+    # claims-dev: the transformer profile named "DNC's" as the origin the text states.
+    said = (
+        "According to the Washington Post, who first reported the DNC's lawsuit, it does not "
+        "name Trump as a defendant."
+    )
+    assert origin(said, "it does not") == ("Washington Post", True)
+    assert origin("The talks were first reported by Politico on Monday.", "talks") == (
+        "Politico",
+        True,
+    )

@@ -70,6 +70,7 @@ _REPORTED = re.compile(
     r"(?:[Tt]he\s+)?([A-Z][\w.&'’-]*(?:\s+[A-Z][\w.&'’-]*){0,3})\s+(?:first\s+)?"
     r"(?:reported|reports|revealed|broke the news)"
 )
+_POSSESSIVE_END = re.compile(r"['’]s?$")
 MEDIUM_BONUS = 1.0
 _ARTICLE = re.compile(r"^(the|a|an)\s+", re.IGNORECASE)
 # Words the parser sometimes leaves as a source ("each said", "some argued"): nobody to name.
@@ -420,10 +421,13 @@ def stated_origin(
     lo = max(text.rfind(". ", 0, max(0, near)), text.rfind("\n", 0, max(0, near))) + 1
     ends = [i for i in (text.find(". ", near), text.find("\n", near)) if i >= 0]
     para = text[lo : min(ends) + 1 if ends else len(text)]
-    m = _STATED.search(para) or _STATED_BEFORE.search(para)
-    if m is not None:
+    for m in (_STATED.search(para), _STATED_BEFORE.search(para)):
+        if m is None:
+            continue
         name = m.group(m.lastindex or 1).strip(" ,.")
-        return (name, True) if name else None
+        # "who first reported the DNC's lawsuit": a possessive is what was reported, not who.
+        if name and not _POSSESSIVE_END.search(name):
+            return name, True
     own = norm(art.publisher or "")
     for r in _REPORTED.finditer(para):
         name = r.group(1).strip(" ,.")
