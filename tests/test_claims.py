@@ -316,6 +316,12 @@ def test_a_document_speaks_for_whoever_filed_it() -> None:
     assert _is_acronym_of("D.N.C.", "Democratic National Committee")
     assert not _is_acronym_of("DNC", "D.N.C.")
     assert not _is_acronym_of("Trump", "Tom Rex Ulm Mark Paul")
+    # A document is a document with a hyphenated word before it too (claims-dev, transformer
+    # profile: "The 66-page complaint" stood as the origin of the DNC's claims).
+    from newstrace.linking.provenance import _DOC_SOURCE
+
+    assert _DOC_SOURCE.match("The 66-page complaint") and _DOC_SOURCE.match("the lawsuit")
+    assert not _DOC_SOURCE.match("The Democratic National Committee")
 
 
 def test_several_voices_of_one_state_are_one_origin() -> None:

@@ -83,7 +83,9 @@ STATED_BONUS = 3.0
 # A document speaking ("The lawsuit alleges", "the memos show") is its author speaking: the
 # claim comes from whoever filed or wrote it, when the coverage names them.
 _DOCUMENT = r"(?:lawsuit|suit|complaint|memos?|memorandum|indictment|filing|dossier)"
-_DOC_SOURCE = re.compile(rf"^(?:the|this|that|their|its|his|her)\s+(?:\w+\s+)?{_DOCUMENT}$", re.I)
+_DOC_SOURCE = re.compile(
+    rf"^(?:the|this|that|their|its|his|her)\s+(?:[\w-]+\s+)?{_DOCUMENT}$", re.I
+)
 _DOC_SUBJECT = re.compile(rf"^\W*(?:The|This|That|Their|Its|His|Her)\s+(?:[\w-]+\s+)?{_DOCUMENT}\b")
 _NAME = r"((?:[A-Z][\w.&'’-]*\s+){0,4}[A-Z][\w.&'’-]*)"
 _DOC_AUTHOR = (
