@@ -30,10 +30,9 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_ONNX_PATH = HERE / "attribution.onnx"
 TOKENIZER_PATH = HERE / "attribution.tokenizer.json"
 CLS, SEP = 101, 102
-# One window per run: dynamic int8 quantisation scales activations per run, so a batch padded
-# to its longest window computes the padding too; on this 2-core CPU one window at a time was
-# 131 ms an article against 178 ms in batches of 16 (dev F1 within 0.003).
-BATCH = 1
+# Windows run one at a time, not batched: a batch padded to its longest window computes the
+# padding too (dynamic int8 quantisation scales activations per run); on a 2-core CPU one at a
+# time was 131 ms an article against 178 ms in batches of 16 (dev F1 within 0.003).
 _FIX = "reinstall newstrace, or rebuild it with `python benchmarks/train_transformer.py`"
 
 
@@ -111,22 +110,11 @@ class OnnxTagger:
         offsets: list[tuple[int, int]] = list(enc.offsets)
         ids = enc.ids
         scores = np.zeros((len(offsets), len(LABELS)), dtype=np.float32)
-        wins = windows(text, offsets, RUN_CONTEXT)
-        # With batches (BATCH > 1), similar lengths go together: less padding to compute.
-        wins.sort(key=lambda w: w.stop - w.start)
-        for b in range(0, len(wins), BATCH):
-            group = wins[b : b + BATCH]
-            width = max(w.stop - w.start for w in group) + 2
-            x = np.zeros((len(group), width), dtype=np.int64)
-            m = np.zeros((len(group), width), dtype=np.int64)
-            for k, w in enumerate(group):
-                row = [CLS, *ids[w.start : w.stop], SEP]
-                x[k, : len(row)] = row
-                m[k, : len(row)] = 1
-            out = self._sess.run(None, {"input_ids": x, "attention_mask": m})[0]
-            for k, w in enumerate(group):
-                a = w.core_start - w.start + 1
-                scores[w.core_start : w.core_stop] = out[k, a : a + w.core_stop - w.core_start]
+        for w in windows(text, offsets, RUN_CONTEXT):
+            x = np.array([[CLS, *ids[w.start : w.stop], SEP]], dtype=np.int64)
+            out = self._sess.run(None, {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
+            a = w.core_start - w.start + 1
+            scores[w.core_start : w.core_stop] = out[0, a : a + w.core_stop - w.core_start]
         return offsets, scores
 
     def token_scores(self, doc: Doc) -> np.ndarray:
