@@ -119,3 +119,34 @@ def test_dev_accuracy_floor(nlp: Any, tagger: Tagger) -> None:
     assert res["articles"] == 84
     for key, floor in FLOORS.items():
         assert res["scores"][key]["f1"] >= floor, (key, res["scores"][key])
+
+
+def test_content_runs_split_only_by_a_quote_mark_are_one_fragment(nlp: Any) -> None:
+    from newstrace.analysis.tagger.pairing import pair
+
+    # From PolNeAR dev: the tagger left ', “' untagged inside one annotated content. Runs
+    # separated by a full stop, or by the cue, stay two fragments.
+    text = "Trump tweeted that, “For those few people knocking me, it is fine.” Then he left."
+    doc = nlp(text)
+    labels = ["O"] * len(doc)
+    words = [t.text for t in doc]
+    labels[words.index("Trump")] = "B-SRC"
+    labels[words.index("tweeted")] = "B-CUE"
+    labels[words.index("that")] = "B-CON"
+    start, end = words.index("For"), words.index("fine") + 1
+    labels[start] = "B-CON"
+    labels[start + 1 : end] = ["I-CON"] * (end - start - 1)
+    (cand,) = [c for c in pair(doc, labels) if c.cue]
+    assert _texts(text, cand.content) == ["that, “For those few people knocking me, it is fine"]
+
+    text = '"We will win." Clinton said. "Nobody can stop us."'
+    doc = nlp(text)
+    words = [t.text for t in doc]
+    labels = ["O"] * len(doc)
+    labels[words.index("Clinton")] = "B-SRC"
+    labels[words.index("said")] = "B-CUE"
+    for first, last in (("We", "win"), ("Nobody", "us")):
+        a, b = words.index(first), words.index(last) + 1
+        labels[a:b] = ["B-CON"] + ["I-CON"] * (b - a - 1)
+    (cand,) = [c for c in pair(doc, labels) if c.cue]
+    assert _texts(text, cand.content) == ["We will win", "Nobody can stop us"]

@@ -169,7 +169,9 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
         src = _source_for(doc, runs, owner, c)
         if src is not None:
             used_sources.add(src)
-        frags = tuple(runs[k].chars(doc) for k in sorted(contents[c], key=lambda k: runs[k].start))
+        frags = _join_touching(
+            doc.text, [runs[k].chars(doc) for k in sorted(contents[c], key=lambda k: runs[k].start)]
+        )
         out.append(
             Candidate(
                 source=(runs[src].chars(doc),) if src is not None else None,
@@ -184,6 +186,22 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
         if run.role == "source" and r not in used_sources:
             out.append(Candidate((run.chars(doc),), None, None, origin=origin, score=0.5))
     return out
+
+
+# What may lie between two content runs of one cue for them to be one fragment: the tagger
+# often leaves a quote mark or comma untagged inside a span the annotators mark whole
+# ('that, "For those few people ..."'); a line break still separates two fragments.
+_GLUE = frozenset(" \t,;:\"'“”‘’()—–-")
+
+
+def _join_touching(text: str, frags: Sequence[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    out: list[tuple[int, int]] = []
+    for s, e in frags:
+        if out and out[-1][1] <= s and all(ch in _GLUE for ch in text[out[-1][1] : s]):
+            out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return tuple(out)
 
 
 def quote_regions(doc: Doc) -> list[int]:
