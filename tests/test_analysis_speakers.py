@@ -237,6 +237,22 @@ def test_the_title_holder_named_long_before_is_still_the_one(analyzer: Analyzer)
     assert sources and all(s == "Obama" for s in sources), sources
 
 
+def test_the_president_is_not_a_vice_president_or_another_countrys(analyzer: Analyzer) -> None:
+    # claims-dev (The New York Times on Comey's memos): "The president said 'the hookers
+    # thing' is nonsense" was given to Vice President Mike Pence, then, with that fixed, to
+    # "President Vladimir V. Putin of Russia", both named after President Trump.
+    text = (
+        "WASHINGTON — President Trump spoke in candid terms to James Comey, the memos show.\n\n"
+        "Mr. Trump was irritated at Mr. Flynn for delaying a call with President Vladimir V."
+        " Putin of Russia. Mr. Flynn was eventually fired for misleading Vice President Mike"
+        " Pence.\n\n"
+        "The president said the dossier was nonsense, Mr. Comey wrote."
+    )
+    sources = _sources_of(analyzer, text, "the dossier was nonsense")
+    assert "Trump" in sources, _attributions(analyzer, text)
+    assert not any("Pence" in s or "Putin" in s for s in sources), sources
+
+
 def test_they_is_not_a_document(analyzer: Analyzer) -> None:
     text = (
         "The committee chairmen, Devin Nunes and Trey Gowdy, reviewed the memos on Friday. The"

@@ -73,6 +73,8 @@ __all__ = ["SourceResolver", "canonical_outlet", "source_type"]
 # "the president's" and "Clinton’s" name a person, not a fragment of one.
 _POSSESSIVE = re.compile(r"\s*(’s|'s|’|')$")
 # "former President George W. Bush" no longer holds the title.
+# "Vice President Mike Pence", "Deputy Secretary ...": another office than the bare title's.
+_LESSER = frozenset({"vice", "deputy", "assistant", "associate", "lieutenant", "under"})
 _FORMER = frozenset({"former", "ex", "ex-", "late", "then", "then-", "onetime", "one-time"})
 
 
@@ -496,10 +498,24 @@ class SourceResolver:
             # Bush"), else no one: who holds an office is no inference to make.
             titles = TITLE_HEADS[h]
             # At any distance: "President Obama" in the lede is who "the president" is twenty
-            # paragraphs on, however many others have spoken in between.
-            e = self._last_entity(
-                pos, lambda e: self._has_title(e, titles, current=True), reach=None
-            )
+            # paragraphs on, however many others have spoken in between. A bare "the
+            # president" is not one named as another country's ("President Vladimir V. Putin
+            # of Russia", "French President Emmanuel Macron") while the article names one
+            # without a country: that is the article's own president.
+            bare = not any(c.dep_ in ("amod", "compound", "nmod", "poss") for c in head.lefts)
+            e = None
+            if bare:
+                e = self._last_entity(
+                    pos,
+                    lambda e: (
+                        self._has_title(e, titles, current=True) and not self._of_a_country(e)
+                    ),
+                    reach=None,
+                )
+            if e is None:
+                e = self._last_entity(
+                    pos, lambda e: self._has_title(e, titles, current=True), reach=None
+                )
             if e is None:
                 # Named with the title only further on ("... President Obama then flew home").
                 e = next(
@@ -572,10 +588,23 @@ class SourceResolver:
             k = e.start - 1
         else:
             return False
+        m = k - 1 if k >= 1 and self.doc[k].text == "-" else k
+        if m >= 0 and self.doc[m].lower_ in _LESSER:
+            return False  # "Vice President Mike Pence" is not "the president"
         if not current:
             return True
         before = {self.doc[j].lower_ for j in range(max(0, k - 1), k + 1) if j >= 0}
         return not (before & _FORMER)
+
+    def _of_a_country(self, e: SpacySpan) -> bool:
+        """``e``'s title names a country: "Russian President Vladimir Putin", "President
+        Vladimir V. Putin of Russia"."""
+        doc = self.doc
+        k = e.start - 1 if e.start > 0 and doc[e.start - 1].lower_ in TITLES else e.start
+        if k > 0 and doc[k - 1].ent_type_ in ("NORP", "GPE"):
+            return True
+        after = doc[e.end : e.end + 2]
+        return len(after) == 2 and after[0].lower_ == "of" and after[1].ent_type_ == "GPE"
 
     def _topic_person(self, pos: int) -> _Speaker | None:
         """The person the last sentences were about, when nobody has been quoted yet: "Barack
