@@ -503,3 +503,70 @@ def test_the_outlet_that_first_reported_is_the_origin_not_what_it_reported() -> 
         "Politico",
         True,
     )
+
+
+DNC_REACTIONS = [
+    {
+        "id": "dnc-c",
+        "title": "Democrats sue Trump campaign, Russia and WikiLeaks",
+        "date_publish": "2018-04-20 15:00:00",
+        "maintext": "The Democratic National Committee filed a lawsuit on Friday, alleging that "
+        "top Trump campaign officials conspired with Russia to hurt Hillary Clinton.\n\n"
+        "Trump campaign manager Brad Parscale said the Democrats filed the lawsuit to raise "
+        "money for their struggling party.\n\n"
+        'Roger J. Stone Jr. called the lawsuit "a left-wing conspiracy theory dressed up as a '
+        'lawsuit."\n\n"The suit gives Democrats a compelling narrative to counter the '
+        "president's mantra of 'no collusion,'\" said Leonard Williams, a political science "
+        "professor.",
+    },
+    {
+        "id": "dnc-d",
+        "title": "DNC files suit alleging conspiracy with Russia",
+        "date_publish": "2018-04-20 17:00:00",
+        "maintext": "The Democratic National Committee sued on Friday, alleging that Trump "
+        "campaign officials conspired with the Russian government to hurt Hillary Clinton.\n\n"
+        "Brad Parscale, the campaign manager, said Democrats filed the suit to raise money for "
+        "their failing party.\n\n"
+        'Stone called the suit "a sham" and said he had never spoken to Russian agents.',
+    },
+]
+
+
+def test_disputers_are_parties_answering_this_claim(tmp_path: Path, analyzer: Any) -> None:
+    """claims-dev's DNC event listed its critics as disputers of every claim in the story,
+    the critics' own claims included, one person under two spellings twice, and an analyst who
+    only mentioned the "no collusion" line (disputer precision 0.17)."""
+    from newstrace.linking.ingest import ingest
+    from newstrace.linking.provenance import person_key
+    from newstrace.linking.statements import is_dispute
+    from newstrace.model import Attribution
+
+    src = tmp_path / "dnc.jsonl"
+    src.write_text("\n".join(json.dumps(a) for a in DNC_REACTIONS) + "\n", encoding="utf-8")
+    db = tmp_path / "dnc.db"
+    ingest([str(src)], db, lambda: analyzer)
+    with open_store(db) as store:
+        accusation = trace(store, "Trump campaign officials conspired with Russia")
+        motive = trace(store, "the Democrats filed the lawsuit to raise money")
+    assert accusation is not None and motive is not None
+    assert accusation["claim"] != motive["claim"]
+    parties = [d["party"] for d in accusation["disputers"]]
+    assert [person_key(p) for p in parties].count("stone") == 1, parties
+    assert "Leonard Williams" not in parties
+    # Parscale's claim is not what Stone's dismissal of the lawsuit answers.
+    assert not any(person_key(d["party"]) == "stone" for d in motive["disputers"])
+    assert person_key("Roger J. Stone Jr.") == "stone"
+
+    def said(content: str) -> Attribution:
+        return Attribution.from_json(
+            {
+                "source": {"text": "Leonard Williams", "start": 0, "end": 16},
+                "cue": {"text": "said", "start": 17, "end": 21},
+                "content": {"text": content, "start": 22, "end": 22 + len(content)},
+                "kind": "speech",
+                "stance": "assert",
+            }
+        )
+
+    assert not is_dispute(said("to counter the president's mantra of 'no collusion,'"))
+    assert is_dispute(said('the lawsuit "frivolous"'))

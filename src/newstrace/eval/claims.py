@@ -119,6 +119,9 @@ def score(
     if traces is not None:
         found = art_f1 = org = indep = 0.0
         disp_want = disp_got = 0
+        # Not in the shared scorer (it counts recall only): of the parties an answer lists as
+        # disputers, how many the gold lists; one party under several spellings counts once.
+        parties_said = parties_right = 0
         for g in gold:
             answer: dict[str, Any] = traces.get(g["id"]) or {}
             a_g = gold_articles[g["id"]]
@@ -134,12 +137,23 @@ def score(
                 disp_want += 1
                 if any(_name_tokens(d) & _name_tokens(x) for x in answer.get("disputers") or []):
                     disp_got += 1
+            parties: list[str] = []
+            for x in answer.get("disputer_parties") or []:
+                if not any(_name_tokens(x) & _name_tokens(p) for p in parties):
+                    parties.append(x)
+            parties_said += len(parties)
+            parties_right += sum(
+                1
+                for p in parties
+                if any(_name_tokens(p) & _name_tokens(d) for d in g.get("disputed_by") or [])
+            )
         k = len(gold) or 1
         out["trace"] = {
             "found": found / k,
             "article_f1": art_f1 / k,
             "origin_right": org / k,
             "disputers_recall": disp_got / disp_want if disp_want else None,
+            "disputers_precision": parties_right / parties_said if parties_said else None,
             "independent_count_right": indep / k,
         }
     return out
@@ -172,6 +186,7 @@ def trace_answer(gold_id: str, record: dict[str, Any] | None) -> dict[str, Any]:
         "origin_anonymous": bool(origin.get("anonymous")),
         "disputers": [d["party"] for d in record.get("disputers") or []]
         + [s for d in record.get("disputers") or [] for s in d.get("sources") or []],
+        "disputer_parties": [d["party"] for d in record.get("disputers") or []],
         "independent_sources": record.get("independent_sources"),
     }
 

@@ -17,7 +17,7 @@ import hashlib
 import re
 import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -587,10 +587,14 @@ def _outside_disputes(
     members: list[Statement],
     main: bool,
     main_origin: str,
+    infos: Sequence[ArticleInfo],
 ) -> list[Statement]:
     """Disputes of the story that answer this claim without restating it (the rule lives with
     the rest of provenance: ``provenance.answering_disputes``)."""
-    return answering_disputes(record, members, disputes, main, {"origin": {"source": main_origin}})
+    texts = [infos[i].text for i in sorted({s.article for s in members})]
+    return answering_disputes(
+        record, members, disputes, main, {"origin": {"source": main_origin}}, texts
+    )
 
 
 def _claims(
@@ -642,7 +646,9 @@ def _claims(
                 )
                 main_origin = _origin_name(built[main][4]) if main is not None else ""
                 for k, (cid, info, members_idx, members, record) in enumerate(built):
-                    outside = _outside_disputes(record, disputes, members, k == main, main_origin)
+                    outside = _outside_disputes(
+                        record, disputes, members, k == main, main_origin, infos
+                    )
                     if outside:
                         record = _typed(provenance(cid, members, infos, media, outside))
                     counter[0] += 1

@@ -86,6 +86,7 @@ _DOCUMENT = r"(?:lawsuit|suit|complaint|memos?|memorandum|indictment|filing|doss
 _DOC_SOURCE = re.compile(
     rf"^(?:the|this|that|their|its|his|her)\s+(?:[\w-]+\s+)?{_DOCUMENT}$", re.I
 )
+_ENDS_IN_DOCUMENT = re.compile(rf"\b{_DOCUMENT}\W*$", re.I)
 _DOC_SUBJECT = re.compile(rf"^\W*(?:The|This|That|Their|Its|His|Her)\s+(?:[\w-]+\s+)?{_DOCUMENT}\b")
 _NAME = r"((?:[A-Z][\w.&'’-]*\s+){0,4}[A-Z][\w.&'’-]*)"
 _DOC_AUTHOR = (
@@ -147,11 +148,17 @@ def _vote_key(key: str, a: Attribution) -> str:
     return key
 
 
+_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def person_key(name: str) -> str:
     """'Mr. Trump', 'Donald Trump', 'Donald J. Trump' → 'trump' (one person, one key);
     'Kim Jong-un' and 'Kim Jong Un' → 'un'."""
     n = _PERSON_TITLES.sub("", norm(name)).replace("-", " ")
     words = re.findall(r"[a-z'’]+", n)
+    # "Roger J. Stone Jr." is Stone, not "jr"
+    while len(words) > 1 and words[-1] in _NAME_SUFFIXES:
+        words.pop()
     return words[-1] if words else n
 
 
@@ -399,10 +406,25 @@ def _backer(
     return ("named", norm(src)), src, False
 
 
+def _dispute_party(src: str, a: Attribution) -> str:
+    """Disputers are grouped by party: a state's voices as the state, a person under any
+    spelling of the name ("Parscale", "Brad Parscale"), anyone else by the name."""
+    p = party(src)
+    if p != src:
+        return p
+    if a.source is not None and a.source.type == "person" and src[:1].isupper():
+        return "person:" + person_key(src)
+    return norm(src)
+
+
 def _can_dispute(a: Attribution) -> bool:
     """Only someone can dispute: a named or typed party, not a phrase the parser took for a
     source ("the 2020 president election")."""
     if a.source is None:
+        return False
+    # "James Comey Memos just out show ... NO COLLUSION": the document is what the speaker
+    # cites, not a party that disputes anything.
+    if _ENDS_IN_DOCUMENT.search(a.source.resolved):
         return False
     if a.source.type in ("person", "organization", "government", "media"):
         return True
@@ -483,11 +505,14 @@ def provenance(
         src = a.source.resolved
         if not _can_dispute(a):
             return
-        p = party(src)
+        p = _dispute_party(src, a)
         dispute_articles.setdefault(p, set()).add(st.article)
         d = disputers.setdefault(
-            p, {"party": p, "sources": [], "stances": [], "articles": [], "attributions": []}
+            p,
+            {"party": party(src), "sources": [], "stances": [], "articles": [], "attributions": []},
         )
+        if p.startswith("person:") and len(src) > len(d["party"]):
+            d["party"] = src  # the fullest spelling names the party ("Brad Parscale")
         # The stance toward this claim: a cue that asserts "the report is false" contradicts it.
         toward = a.stance if a.stance in DISPUTE_STANCES else "contradict"
         for key, val in (("sources", src), ("stances", toward), ("articles", art.id)):
@@ -700,11 +725,18 @@ def provenance(
             noun = origin["source"].split()[-1].lower()
             origin["source"] = f"{author}'s {noun}"
             origin["type"] = "document"
-    if origin is not None and disputers:
+    if disputers:
         # A party never disputes its own claim, and neither does the one titled as its voice.
+        # (A backer may: "Trump asked Comey to let it go", in Comey's memos, is Trump's words
+        # as Comey reports them, and Trump denies them.)
+        own = {person_key(origin["source"])} if origin is not None else set()
         for p in list(disputers):
             texts = [articles[i].text for i in sorted(dispute_articles.get(p, ()))]
-            if any(affiliated(src, origin["source"], texts) for src in disputers[p]["sources"]):
+            sources = disputers[p]["sources"]
+            if any(person_key(src) in own for src in sources) or (
+                origin is not None
+                and any(affiliated(src, origin["source"], texts) for src in sources)
+            ):
                 del disputers[p]
     first_article = articles[ordered[0].article] if ordered else None
     text_ref = next((s for s in ordered if s.sort == "claim"), ordered[0] if ordered else None)
@@ -791,20 +823,34 @@ def _origin_name(record: dict[str, Any]) -> str:
     return str((record.get("origin") or {}).get("source") or "")
 
 
+def _same_side(name: str, main_name: str, texts: Sequence[str]) -> bool:
+    if not main_name:
+        return False
+    if person_key(name) == person_key(main_name) or party(name) == party(main_name):
+        return True
+    a, b = norm(name), norm(main_name)
+    return a.startswith(b) or b.startswith(a) or affiliated(name, main_name, texts)
+
+
 def answering_disputes(
     record: dict[str, Any],
     members: Sequence[Statement],
     disputes: Sequence[Statement],
     main: bool,
     main_record: dict[str, Any] | None,
+    texts: Sequence[str] = (),
 ) -> list[Statement]:
     """Disputes of the story that answer this claim without restating it (see
     ``_POINTS_AT_REPORT`` and ``_POINTS_AT_ACCUSATION``), plus those naming its origin. A
     party never disputes its own claim. ``main``: this is the story's main claim."""
     name = _origin_name(record)
     main_name = _origin_name(main_record or {})
-    # A claim no one is named for (outlets state it as fact) is the story's news itself.
-    same_origin = not name or person_key(name) == person_key(main_name)
+    # A claim no one is named for (outlets state it as fact) is the story's news itself; a
+    # claim of the main claim's origin, its document or its titled voice ("the DNC's
+    # lawsuit", "DNC Chair Tom Perez") is on the side the story's reactions answer. A
+    # reaction to the accusation does not answer the accused's own claims ("sham lawsuit"
+    # disputes the DNC's allegations, not Parscale's statement that it was filed for money).
+    same_origin = not name or _same_side(name, main_name, texts)
     carried = len(record.get("articles") or []) >= 2
     if not carried and not main:
         return []
@@ -822,8 +868,17 @@ def answering_disputes(
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
         at_report = bool(_POINTS_AT_REPORT.search(said)) and (main or same_origin)
-        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and (carried or main)
-        names_origin = bool(name) and person_key(name) in said.lower()
+        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and (main or same_origin)
+        # Naming the claim's origin answers it with a denial's cue ("Trump has disputed some
+        # parts of Comey's account"), or when the claim is the story's news ("Stop producing
+        # #fakenews, @nytimes"); elsewhere words such as "ridiculous" or "lying" near the name
+        # say something else ("Flynn pleaded guilty to lying to the F.B.I." beside a claim
+        # of Comey's memos).
+        names_origin = (
+            bool(name)
+            and person_key(name) in said.lower()
+            and (main or a.stance in DISPUTE_STANCES)
+        )
         if at_report or at_accusation or names_origin:
             out.append(d)
     return out

@@ -85,7 +85,24 @@ def is_dispute(a: Attribution) -> bool:
         return False
     if a.stance in DISPUTE_STANCES:
         return True
-    return bool(a.content and DISPUTE_WORDS.search(a.content.text))
+    if a.content is None:
+        return False
+    text = a.content.text
+    return any(not _mentioned(text, m.start(), m.end()) for m in DISPUTE_WORDS.finditer(text))
+
+
+# A dispute word quoted alone as a name for someone else's line ("to counter the president's
+# mantra of 'no collusion'", "the 'witch hunt' refrain") is not the speaker's own denial;
+# "called the lawsuit "frivolous"" and 'The "baseless and anonymous accusations"' are.
+_MENTION_BEFORE = re.compile(r"\b(?:of|the|a|an|his|her|its|their|our|this|that)\s+[‘'\"“]$", re.I)
+_MENTION_AFTER = re.compile(r"^[,.]?[’'\"”]")
+
+
+def _mentioned(text: str, start: int, end: int) -> bool:
+    return bool(
+        _MENTION_BEFORE.search(text[max(0, start - 12) : start])
+        and _MENTION_AFTER.match(text[end : end + 3])
+    )
 
 
 def is_claim_bearing(a: Attribution) -> bool:
