@@ -570,3 +570,37 @@ def test_disputers_are_parties_answering_this_claim(tmp_path: Path, analyzer: An
 
     assert not is_dispute(said("to counter the president's mantra of 'no collusion,'"))
     assert is_dispute(said('the lawsuit "frivolous"'))
+
+
+def test_a_dismissed_lawsuit_is_answered_whoever_the_story_credits() -> None:
+    """The transformer profile credited the DNC story's main claim to The Washington Post
+    (which first reported the suit): "a sham lawsuit" must still dispute what the suit
+    alleges, and not a claim the suit does not back."""
+    from newstrace.linking.provenance import answering_disputes
+    from newstrace.linking.statements import Statement
+    from newstrace.model import Attribution, Span
+
+    content = "This is a sham lawsuit about a bogus collusion claim"
+    sham = Attribution.from_json(
+        {
+            "source": {"text": "Brad Parscale", "start": 0, "end": 13, "type": "person"},
+            "cue": {"text": "said", "start": 14, "end": 18},
+            "content": {"text": content, "start": 19, "end": 19 + len(content)},
+            "kind": "speech",
+            "stance": "assert",
+        }
+    )
+    dispute = Statement(1, 3, "dispute", Span(content, 19, 19 + len(content)), sham)
+    main = {"origin": {"source": "The Washington Post"}}
+
+    def claim(origin: str, backer: str) -> dict[str, Any]:
+        return {
+            "origin": {"source": origin},
+            "articles": ["a", "b"],
+            "independent_backers": [{"name": backer}],
+        }
+
+    alleged = claim("Democratic National Committee's lawsuit", "Democratic National Committee")
+    assert answering_disputes(alleged, [], [dispute], False, main) == [dispute]
+    unrelated = claim("Emmanuel Macron", "Emmanuel Macron")
+    assert answering_disputes(unrelated, [], [dispute], False, main) == []

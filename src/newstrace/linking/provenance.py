@@ -823,6 +823,20 @@ def _origin_name(record: dict[str, Any]) -> str:
     return str((record.get("origin") or {}).get("source") or "")
 
 
+# Kinds of document a dispute may name and a claim may be backed by ("the suit" = "the
+# DNC's lawsuit"; "the memos" = "Comey's memo").
+_DOCUMENT_KINDS = (
+    ("suit", re.compile(r"\b(?:law)?suits?\b|\bcomplaint\b|\bfiling\b", re.I)),
+    ("memo", re.compile(r"\bmemo(?:s|randum|randa)?\b", re.I)),
+    ("dossier", re.compile(r"\bdossier\b", re.I)),
+    ("indictment", re.compile(r"\bindictments?\b", re.I)),
+)
+
+
+def _document_kinds(text: str) -> set[str]:
+    return {kind for kind, pattern in _DOCUMENT_KINDS if pattern.search(text)}
+
+
 def _same_side(name: str, main_name: str, texts: Sequence[str]) -> bool:
     if not main_name:
         return False
@@ -856,6 +870,9 @@ def answering_disputes(
         return []
     inside = {(s.article, s.index) for s in members}
     backers = {person_key(b.get("name") or "") for b in record.get("independent_backers") or []}
+    backed_by = _document_kinds(
+        " ".join([name, *(b.get("name") or "" for b in record.get("independent_backers") or [])])
+    )
     out = []
     for d in disputes:
         a = d.attribution
@@ -867,8 +884,11 @@ def answering_disputes(
         if person_key(who) in backers:
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
-        at_report = bool(_POINTS_AT_REPORT.search(said)) and (main or same_origin)
-        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and (main or same_origin)
+        # "a sham lawsuit" answers whatever the lawsuit backs, whoever the story's main claim
+        # is credited to (the outlet that first reported the suit, say).
+        answered = (main or same_origin) or bool(_document_kinds(said) & backed_by)
+        at_report = bool(_POINTS_AT_REPORT.search(said)) and answered
+        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and answered
         # Naming the claim's origin answers it with a denial's cue ("Trump has disputed some
         # parts of Comey's account"), or when the claim is the story's news ("Stop producing
         # #fakenews, @nytimes"); elsewhere words such as "ridiculous" or "lying" near the name
