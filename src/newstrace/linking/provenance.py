@@ -856,7 +856,9 @@ def answering_disputes(
 ) -> list[Statement]:
     """Disputes of the story that answer this claim without restating it (see
     ``_POINTS_AT_REPORT`` and ``_POINTS_AT_ACCUSATION``), plus those naming its origin. A
-    party never disputes its own claim. ``main``: this is the story's main claim."""
+    party never disputes its own claim; one listed among its backers may (a statement grouped
+    into the claim by mistake made Parscale a backer of the DNC's allegations, hiding his
+    "sham lawsuit"). ``main``: this is the story's main claim."""
     name = _origin_name(record)
     main_name = _origin_name(main_record or {})
     # A claim no one is named for (outlets state it as fact) is the story's news itself; a
@@ -869,7 +871,6 @@ def answering_disputes(
     if not carried and not main:
         return []
     inside = {(s.article, s.index) for s in members}
-    backers = {person_key(b.get("name") or "") for b in record.get("independent_backers") or []}
     backed_by = _document_kinds(
         " ".join([name, *(b.get("name") or "" for b in record.get("independent_backers") or [])])
     )
@@ -880,8 +881,6 @@ def answering_disputes(
             continue
         who = a.source.resolved
         if name and (party(who) == party(name) or person_key(who) == person_key(name)):
-            continue
-        if person_key(who) in backers:
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
         # "a sham lawsuit" answers whatever the lawsuit backs, whoever the story's main claim
