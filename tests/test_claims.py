@@ -604,3 +604,55 @@ def test_a_dismissed_lawsuit_is_answered_whoever_the_story_credits() -> None:
     assert answering_disputes(alleged, [], [dispute], False, main) == [dispute]
     unrelated = claim("Emmanuel Macron", "Emmanuel Macron")
     assert answering_disputes(unrelated, [], [dispute], False, main) == []
+
+
+def test_an_outlet_passing_on_another_outlets_report_is_no_independent_source() -> None:
+    """claims-dev: Kim's announcement, carried by KCNA, counted three independent sources
+    (KCNA; The Associated Press, cited for what KCNA said; Yonhap, reporting that KCNA
+    published it). The gold counts one."""
+    from newstrace.linking.provenance import _relaying_outlets
+    from newstrace.linking.statements import Statement
+    from newstrace.model import Attribution, Span
+
+    def cited(article: str, source: str, cue: str, content: str, start: int = 0) -> Any:
+        a = Attribution.from_json(
+            {
+                "source": {"text": source, "start": 0, "end": len(source), "type": "media"},
+                "cue": {"text": cue, "start": 0, "end": len(cue)},
+                "content": {"text": content, "start": start, "end": start + len(content)},
+                "kind": "speech",
+                "stance": "assert",
+            }
+        )
+        return (article, Statement(0, 0, "claim", Span(content, start, start + len(content)), a), a)
+
+    halt = "that the country was halting nuclear tests and missile launches"
+    kcna = ("via", "korean central news agency")
+    ap = ("via", "associated press")
+    yonhap = ("via", "yonhap")
+    out = _relaying_outlets(
+        {
+            kcna: [
+                cited("LL", "The Korean Central News Agency", "said", halt, 100),
+                cited("L", "KCNA", "reported", "North Korea will stop nuclear tests"),
+            ],
+            ap: [cited("LL", "The Associated Press", "according to", halt, 100)],
+            yonhap: [
+                cited(
+                    "RR",
+                    "Yonhap",
+                    "reports",
+                    "that the Korean Central News Agency (KCNA) published the announcement",
+                )
+            ],
+        }
+    )
+    assert sorted(out) == [ap, yonhap]
+    # Two outlets each with their own report both count.
+    own = _relaying_outlets(
+        {
+            ("via", "the washington post"): [cited("a", "The Post", "reported", halt)],
+            ("via", "fox news"): [cited("b", "Fox News", "learned", halt)],
+        }
+    )
+    assert own == []

@@ -406,6 +406,44 @@ def _backer(
     return ("named", norm(src)), src, False
 
 
+_PASSED_ON = re.compile(r"^(?:according to|citing|cited)\b", re.I)
+
+
+def _relaying_outlets(
+    cited: dict[tuple[str, str], list[tuple[str, Statement, Attribution]]],
+) -> list[tuple[str, str]]:
+    """Outlets cited for a claim only as passing on another cited outlet's report: "Yonhap
+    reports that the Korean Central News Agency published the announcement", "KCNA said
+    that ..., according to The Associated Press". They add no independent source (the
+    guidelines: a re-report of the same source by another outlet adds nothing)."""
+    if len(cited) < 2:
+        return []
+    names = {k: k[1] for k in cited}
+    out = []
+    for k, said in cited.items():
+        others = [o for o in cited if o != k]
+
+        def names_other(text: str, others: list[tuple[str, str]] = others) -> bool:
+            low = norm(text)
+            return any(len(names[o]) > 3 and names[o] in low for o in others)
+
+        relays = True
+        for article, st, a in said:
+            same_content = any(
+                art2 == article and st2.content.start == st.content.start
+                for o in others
+                for art2, st2, _a2 in cited[o]
+            )
+            passed_on = a.cue is not None and _PASSED_ON.match(a.cue.text) and same_content
+            if not (names_other(st.text) or passed_on):
+                relays = False
+                break
+        if relays:
+            out.append(k)
+    # Two outlets naming each other relay nothing but each other: keep both.
+    return out if len(out) < len(cited) else []
+
+
 def _dispute_party(src: str, a: Attribution) -> str:
     """Disputers are grouped by party: a state's voices as the state, a person under any
     spelling of the name ("Parscale", "Brad Parscale"), anyone else by the name."""
@@ -483,6 +521,9 @@ def provenance(
 
     ordered = sorted(members, key=when)
     backers: dict[tuple[str, str], dict[str, Any]] = {}
+    # What each outlet cited for the claim said, where: to tell an outlet that relays another
+    # outlet's report from one with its own.
+    cited: dict[tuple[str, str], list[tuple[str, Statement, Attribution]]] = {}
     relays: list[dict[str, Any]] = []
     disputers: dict[str, dict[str, Any]] = {}
     hedges: list[dict[str, Any]] = []
@@ -630,6 +671,8 @@ def provenance(
             if art.id not in b["articles"]:
                 b["articles"].append(art.id)
             b["attributions"].append(_article_ref(art, st))
+            if bkey[0] == "via":
+                cited.setdefault(bkey, []).append((art.id, st, a))
             if _is_medium(a, media) and bkey[1] != norm(art.publisher or ""):
                 # Another outlet's reporting, cited: that outlet is where the claim started.
                 vote(bkey[1], a.source.resolved, a, art, st, bonus=MEDIUM_BONUS)
@@ -682,6 +725,9 @@ def provenance(
     reporters = {k[1] for k in backers if k[0] == "via"}
     for k in [k for k in backers if k[0] == "named" and k[1] in reporters]:
         del backers[k]
+    for k in _relaying_outlets(cited):
+        if len(backers) > 1:
+            del backers[k]
     member_texts = [articles[i].text for i in sorted({m.article for m in members})]
 
     @cache
