@@ -656,3 +656,24 @@ def test_an_outlet_passing_on_another_outlets_report_is_no_independent_source() 
         }
     )
     assert own == []
+
+
+def test_a_member_of_a_credited_group_is_not_a_second_source() -> None:
+    """claims-dev: the GOP chairmen's statement on Comey's memos counted four independent
+    sources, the group, "Bob Goodlatte" and their joint statement among them (gold: one)."""
+    from newstrace.linking.provenance import _merge_into_groups
+
+    def backer(name: str, article: str) -> dict[str, Any]:
+        return {"name": name, "anonymous": False, "articles": [article], "attributions": []}
+
+    backers = {
+        ("named", "group"): backer("Robert W. Goodlatte, Devin Nunes and Trey Gowdy", "L"),
+        ("named", "goodlatte"): backer("Bob Goodlatte", "R"),
+        ("named", "statement"): backer(
+            "a joint statement from House Judiciary Chairman Bob Goodlatte", "RR"
+        ),
+        ("named", "cummings"): backer("Elijah Cummings", "M"),
+    }
+    _merge_into_groups(backers)
+    assert sorted(backers) == [("named", "cummings"), ("named", "group")]
+    assert backers[("named", "group")]["articles"] == ["L", "R", "RR"]

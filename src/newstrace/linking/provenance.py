@@ -406,6 +406,31 @@ def _backer(
     return ("named", norm(src)), src, False
 
 
+_GROUP_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+
+
+def _merge_into_groups(backers: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """A person who also speaks in a group the claim is credited to ("Bob Goodlatte" beside
+    "Robert W. Goodlatte, Devin Nunes and Trey Gowdy", their joint statement) is that group's
+    voice, not a second independent source."""
+    groups: dict[tuple[str, str], set[str]] = {}
+    for k, entry in backers.items():
+        parts = [p for p in _GROUP_SPLIT.split(entry["name"]) if p.strip()]
+        if len(parts) >= 2 and all(p.strip()[:1].isupper() for p in parts):
+            groups[k] = {person_key(p) for p in parts}
+    for k in list(backers):
+        b = backers[k]
+        if k in groups or b.get("anonymous"):
+            continue
+        into = next((g for g, keys in groups.items() if person_key(b["name"]) in keys), None)
+        if into is None:
+            continue
+        target = backers[into]
+        for field_name in ("articles", "attributions"):
+            target[field_name] += [x for x in b[field_name] if x not in target[field_name]]
+        del backers[k]
+
+
 _PASSED_ON = re.compile(r"^(?:according to|citing|cited)\b", re.I)
 
 
@@ -450,7 +475,8 @@ def _dispute_party(src: str, a: Attribution) -> str:
     p = party(src)
     if p != src:
         return p
-    if a.source is not None and a.source.type == "person" and src[:1].isupper():
+    # "Trump" alone is often typed unknown beside "President Trump", a person.
+    if a.source is not None and a.source.type in ("person", "unknown") and src[:1].isupper():
         return "person:" + person_key(src)
     return norm(src)
 
@@ -728,6 +754,7 @@ def provenance(
     for k in _relaying_outlets(cited):
         if len(backers) > 1:
             del backers[k]
+    _merge_into_groups(backers)
     member_texts = [articles[i].text for i in sorted({m.article for m in members})]
 
     @cache
