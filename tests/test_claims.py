@@ -677,3 +677,13 @@ def test_a_member_of_a_credited_group_is_not_a_second_source() -> None:
     _merge_into_groups(backers)
     assert sorted(backers) == [("named", "cummings"), ("named", "group")]
     assert backers[("named", "group")]["articles"] == ["L", "R", "RR"]
+
+
+def test_an_origin_named_by_surname_is_said_in_full() -> None:
+    from newstrace.linking.provenance import _full_name
+
+    spelled = {"James Comey", "Former Director James Comey", "Director Comey", "Mr. Comey"}
+    assert _full_name("Comey", spelled) == "James Comey"
+    # Two people of that surname: no guess.
+    assert _full_name("Trump", {"Donald Trump", "Melania Trump", "President Trump"}) is None
+    assert _full_name("Perez", {"Director Perez"}) is None

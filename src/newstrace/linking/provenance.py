@@ -862,6 +862,10 @@ def _origin(
             label,
         )
     kind = v["type"]
+    if kind == "person" and len(label.split()) == 1:
+        # "Comey" is named in full elsewhere ("James Comey"): say who, when only one person of
+        # that surname is spelled out.
+        label = _full_name(label, spelled()) or label
     if v["key"].startswith("state:") and len(counts) > 1:
         # Several voices of one state ("Hassan Rouhani", "the Iranians"): the state is the
         # origin; the voice heard most is named with it.
@@ -876,6 +880,35 @@ def _origin(
         "published": art.published,
         "attributions": v["attributions"],
     }
+
+
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+$")
+
+
+def _full_name(surname: str, spelled: set[str]) -> str | None:
+    key = person_key(surname)
+    full = {
+        " ".join(words[-2:])
+        for x in spelled
+        if person_key(x) == key
+        and len(words := x.split()) >= 2
+        and _NAME_WORD.match(words[-2])
+        and not _PERSON_TITLES.match(words[-2] + " ")
+        and words[-2].lower() not in _NOT_FIRST_NAMES
+    }
+    return full.pop() if len(full) == 1 else None
+
+
+# Words that stand before a surname without being a first name ("Director Comey").
+_NOT_FIRST_NAMES = frozenset(
+    re.findall(
+        r"\S+",
+        "director former chairman chair senator secretary minister speaker leader general judge "
+        "governor mayor ambassador attorney chief vice deputy agent officer counsel spokesman "
+        "spokeswoman representative congressman congresswoman justice lady prime king queen "
+        "prince pope dictator commander",
+    )
+)
 
 
 # What a reaction points back at. A "report" is one outlet's story: a reaction to it answers
