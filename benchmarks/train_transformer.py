@@ -129,6 +129,7 @@ def run_f1(gold: list[list[int]], pred: list[list[int]]) -> dict[str, float]:
 
 
 @torch.no_grad()
+@torch.no_grad()
 def evaluate(model: torch.nn.Module, data: list[dict]) -> dict[str, float]:
     model.eval()
     gold: list[list[int]] = []
@@ -146,6 +147,45 @@ def evaluate(model: torch.nn.Module, data: list[dict]) -> dict[str, float]:
     f1 = run_f1(gold, pred)
     f1["mean"] = round(sum(f1.values()) / 3, 4)
     return f1
+
+
+def onnx_state_dict(path: Path) -> dict[str, torch.Tensor]:
+    """The weights of a shipped int8 ONNX tagger, dequantised, as the torch model's state.
+
+    The training checkpoints are not shipped; this lets a later run continue from the model
+    users have (quantisation noise included, which a few hundred steps absorb) instead of
+    repeating the hours of training behind it."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(path)).graph
+    arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
+
+    def dequantised(name: str) -> np.ndarray:
+        q = arrays[f"{name}_quantized"].astype(np.float32)
+        zero = arrays[f"{name}_zero_point"].astype(np.float32)
+        return (q - zero) * arrays[f"{name}_scale"]
+
+    state = {
+        k.removeprefix("m."): torch.from_numpy(v.copy())
+        for k, v in arrays.items()
+        if k.startswith("m.") and not k.endswith(("_quantized", "_scale", "_zero_point"))
+    }
+    for name in {
+        k.removesuffix("_quantized")
+        for k in arrays
+        if k.startswith("m.") and k.endswith("_quantized")
+    }:
+        state[name.removeprefix("m.")] = torch.from_numpy(dequantised(name))
+    # Linear layers were exported as MatMul by a transposed weight; the module they belong to
+    # is in the name of the node's output ("/m/bert/encoder/layer.0/attention/self/query/...").
+    for node in graph.node:
+        if node.op_type != "MatMulInteger" or not node.input[1].endswith("_quantized"):
+            continue
+        module = node.output[0].split("/MatMul")[0].strip("/").replace("/", ".")
+        weight = dequantised(node.input[1].removesuffix("_quantized"))
+        state[f"{module.removeprefix('m.')}.weight"] = torch.from_numpy(weight.T.copy())
+    return state
 
 
 def train(args: argparse.Namespace) -> Path:
@@ -168,6 +208,12 @@ def train(args: argparse.Namespace) -> Path:
     if args.init is not None:
         # Continue from an earlier run's weights (a fresh optimiser and schedule).
         model.load_state_dict(torch.load(args.init, map_location="cpu")["model"])
+    if args.init_onnx is not None:
+        state = onnx_state_dict(args.init_onnx)
+        missing, unexpected = model.load_state_dict(state, strict=False)
+        # position_ids is a buffer, not a weight; anything else missing is a mapping error.
+        if [k for k in missing if not k.endswith("position_ids")] or unexpected:
+            raise SystemExit(f"--init-onnx: missing {missing}, unexpected {unexpected}")
     decay = [p for n, p in model.named_parameters() if "bias" not in n and "LayerNorm" not in n]
     other = [p for n, p in model.named_parameters() if "bias" in n or "LayerNorm" in n]
     opt = torch.optim.AdamW(
@@ -322,6 +368,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--init", type=Path, default=None, help="start from this checkpoint")
+    ap.add_argument(
+        "--init-onnx", type=Path, default=None, help="start from a shipped int8 ONNX tagger"
+    )
     ap.add_argument("--export-only", action="store_true")
     ap.add_argument("--checkpoint", type=Path, default=None, help="default: WORK/best.pt")
     args = ap.parse_args()
