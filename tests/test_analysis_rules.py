@@ -172,6 +172,19 @@ def test_a_reported_denial_is_not_the_reporters(analyzer: Analyzer) -> None:
     assert by_content(run(analyzer, text), "baseless").stance == "deny"
 
 
+def test_saying_something_while_disagreeing_contradicts(analyzer: Analyzer) -> None:
+    # claims-dev (Fox News on Comey's memos): Pelosi answering the GOP chairmen.
+    text = (
+        "House Minority Leader Nancy Pelosi, D-Calif., disagreed, tweeting that the memos "
+        '"are further proof of contempt for the rule of law."\n'
+    )
+    assert by_content(run(analyzer, text), "further proof").stance == "contradict"
+    text = "Democrats pushed back, saying the memos showed an attempt to obstruct the inquiry.\n"
+    assert by_content(run(analyzer, text), "obstruct").stance == "contradict"
+    text = "Mr. Smith came back from Paris, saying the talks had gone well.\n"
+    assert by_content(run(analyzer, text), "gone well").stance == "assert"
+
+
 def test_hedges_keep_modals_not_months(analyzer: Analyzer) -> None:
     text = "Officials said in May that it was unclear whether the virus may reportedly spread.\n"
     a = by_content(run(analyzer, text), "the virus")

@@ -18,7 +18,7 @@ needs_shared = pytest.mark.skipif(
 )
 
 # Measured on claims-dev (README: coverage 0.949, B-cubed 0.800, found 0.947, origin 0.842,
-# disputers recall 0.679 and precision 0.432); floors below them.
+# disputers recall 0.714 and precision 0.417); floors below them.
 FLOORS = {
     "coverage": 0.92,
     "bcubed_f1": 0.77,

@@ -21,7 +21,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from newstrace import settings
 from newstrace.analysis.attributes import install as install_memo_attributes
@@ -375,8 +375,26 @@ def _channel(doc: Doc, hit: Hit, source: Source | None) -> str | None:
     return None
 
 
+# "Pelosi disagreed, tweeting that ...", "Democrats pushed back, saying ...", "he countered
+# that ...": what is said answers someone else's claim.
+_DISAGREE = frozenset({"disagree", "counter", "dissent", "object", "differ"})
+_BACK = frozenset({"push", "fire", "hit", "strike", "shoot"})
+
+
+def _disagreeing(verb: Token) -> bool:
+    if verb.lemma_.lower() in _DISAGREE:
+        return True
+    return verb.lemma_.lower() in _BACK and any(
+        c.dep_ in ("prt", "advmod") and c.lower_ == "back" for c in verb.children
+    )
+
+
 def _stance(doc: Doc, hit: Hit) -> str:
     stance = hit.info.stance
+    if stance == "assert" and hit.cue_i is not None:
+        cue = doc[hit.cue_i]
+        if _disagreeing(cue) or (cue.dep_ in ("advcl", "conj", "xcomp") and _disagreeing(cue.head)):
+            return "contradict"
     if stance == "assert" and hit.info.kind == "speech" and hit.content:
         # Only the main predicate of the content counts ("Russia was unaware of ..."), not a
         # word deep inside it ("claiming that ... as baseless" is the report's claim).

@@ -31,7 +31,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from newstrace.linking.statements import DISPUTE_STANCES, Statement, is_dispute, is_reference
+from newstrace.linking.statements import (
+    DISPUTE_STANCES,
+    DISPUTE_WORDS,
+    Statement,
+    is_dispute,
+    is_reference,
+)
 from newstrace.linking.text import sort_key
 from newstrace.model import Attribution
 
@@ -990,8 +996,10 @@ def answering_disputes(
             continue
         said = d.text + " " + (a.cue.text if a.cue else "")
         # "a sham lawsuit" answers whatever the lawsuit backs, whoever the story's main claim
-        # is credited to (the outlet that first reported the suit, say).
-        answered = (main or same_origin) or bool(_document_kinds(said) & backed_by)
+        # is credited to (the outlet that first reported the suit, say); "disagreed, tweeting
+        # that the memos are proof of ..." names the memos without rejecting them.
+        rejects = a.stance != "contradict" or bool(DISPUTE_WORDS.search(d.text))
+        answered = (main or same_origin) or (rejects and bool(_document_kinds(said) & backed_by))
         at_report = bool(_POINTS_AT_REPORT.search(said)) and answered
         at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and answered
         # Naming the claim's origin answers it with a denial's cue ("Trump has disputed some
