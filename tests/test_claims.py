@@ -462,17 +462,23 @@ DNC_SUIT = [
 ]
 
 
+def _ingested(tmp_path: Path, articles: list[dict[str, str]], analyzer: Any) -> Path:
+    """A store holding ``articles`` (news-please records), analysed and linked."""
+    from newstrace.linking.ingest import ingest
+
+    src = tmp_path / "articles.jsonl"
+    src.write_text("\n".join(json.dumps(a) for a in articles) + "\n", encoding="utf-8")
+    db = tmp_path / "store.db"
+    ingest([str(src)], db, lambda: analyzer)
+    return db
+
+
 def test_the_voice_of_a_claims_origin_is_not_its_disputer(tmp_path: Path, analyzer: Any) -> None:
     """The DNC's chair denying a motive answers the critics of the DNC's lawsuit; he does not
     dispute the DNC's own claim (claims-dev listed him among its disputers)."""
-    from newstrace.linking.ingest import ingest
     from newstrace.linking.provenance import affiliated
 
-    src = tmp_path / "dnc.jsonl"
-    src.write_text("\n".join(json.dumps(a) for a in DNC_SUIT) + "\n", encoding="utf-8")
-    db = tmp_path / "dnc.db"
-    ingest([str(src)], db, lambda: analyzer)
-    with open_store(db) as store:
+    with open_store(_ingested(tmp_path, DNC_SUIT, analyzer)) as store:
         record = trace(store, "Trump campaign officials conspired with Russia to hurt Clinton")
     assert record is not None
     assert record["origin"]["source"] == "Democratic National Committee"
@@ -536,16 +542,11 @@ def test_disputers_are_parties_answering_this_claim(tmp_path: Path, analyzer: An
     """claims-dev's DNC event listed its critics as disputers of every claim in the story,
     the critics' own claims included, one person under two spellings twice, and an analyst who
     only mentioned the "no collusion" line (disputer precision 0.17)."""
-    from newstrace.linking.ingest import ingest
     from newstrace.linking.provenance import person_key
     from newstrace.linking.statements import is_dispute
     from newstrace.model import Attribution
 
-    src = tmp_path / "dnc.jsonl"
-    src.write_text("\n".join(json.dumps(a) for a in DNC_REACTIONS) + "\n", encoding="utf-8")
-    db = tmp_path / "dnc.db"
-    ingest([str(src)], db, lambda: analyzer)
-    with open_store(db) as store:
+    with open_store(_ingested(tmp_path, DNC_REACTIONS, analyzer)) as store:
         accusation = trace(store, "Trump campaign officials conspired with Russia")
         motive = trace(store, "the Democrats filed the lawsuit to raise money")
     assert accusation is not None and motive is not None
