@@ -28,7 +28,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from newstrace.linking.statements import (
@@ -332,9 +332,22 @@ def affiliated(person: str, org: str, texts: Sequence[str]) -> bool:
     organisation's chair answering criticism is not a disputer of the organisation's claim."""
     if len(person.split()) < 2 or not org:
         return False
+    # Only a text that names the person can title them (and the patterns are slow to run
+    # over every article of every claim: linking calls this per claim).
+    low = person.lower()
+    texts = [t for t in texts if t and low in t.lower()]
+    patterns = _affiliation_patterns(person, org) if texts else None
+    if patterns is None:
+        return False
+    before, after = patterns
+    return any(before.search(t) or after.search(t) for t in texts)
+
+
+@lru_cache(maxsize=4096)
+def _affiliation_patterns(person: str, org: str) -> tuple[re.Pattern[str], re.Pattern[str]] | None:
     marks = _org_marks(org)
     if not marks:
-        return False
+        return None
     mark = "(?:" + "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)) + ")"
     named = re.escape(person)
     # "DNC Chair Tom Perez", "Democratic Party chairman Tom Perez"
@@ -345,7 +358,7 @@ def affiliated(person: str, org: str, texts: Sequence[str]) -> bool:
         rf"(?:the\s+)?(?:[\w.’'-]+\s+){{0,2}}{mark}",
         re.I,
     )
-    return any(before.search(t) or after.search(t) for t in texts if t)
+    return before, after
 
 
 def document_author(
@@ -978,10 +991,17 @@ def answering_disputes(
     # lawsuit", "DNC Chair Tom Perez") is on the side the story's reactions answer. A
     # reaction to the accusation does not answer the accused's own claims ("sham lawsuit"
     # disputes the DNC's allegations, not Parscale's statement that it was filed for money).
-    same_origin = not name or _same_side(name, main_name, texts)
     carried = len(record.get("articles") or []) >= 2
     if not carried and not main:
         return []
+    side: list[bool] = []
+
+    def same_origin() -> bool:
+        # Read from the texts only when a reaction needs it (most claims meet none).
+        if not side:
+            side.append(not name or _same_side(name, main_name, texts))
+        return side[0]
+
     inside = {(s.article, s.index) for s in members}
     backed_by = _document_kinds(
         " ".join([name, *(b.get("name") or "" for b in record.get("independent_backers") or [])])
@@ -999,9 +1019,10 @@ def answering_disputes(
         # is credited to (the outlet that first reported the suit, say); "disagreed, tweeting
         # that the memos are proof of ..." names the memos without rejecting them.
         rejects = a.stance != "contradict" or bool(DISPUTE_WORDS.search(d.text))
-        answered = (main or same_origin) or (rejects and bool(_document_kinds(said) & backed_by))
-        at_report = bool(_POINTS_AT_REPORT.search(said)) and answered
-        at_accusation = bool(_POINTS_AT_ACCUSATION.search(said)) and answered
+        pointed = bool(_POINTS_AT_REPORT.search(said) or _POINTS_AT_ACCUSATION.search(said))
+        answered = pointed and (
+            main or (rejects and bool(_document_kinds(said) & backed_by)) or same_origin()
+        )
         # Naming the claim's origin answers it with a denial's cue ("Trump has disputed some
         # parts of Comey's account"), or when the claim is the story's news ("Stop producing
         # #fakenews, @nytimes"); elsewhere words such as "ridiculous" or "lying" near the name
@@ -1012,6 +1033,6 @@ def answering_disputes(
             and person_key(name) in said.lower()
             and (main or a.stance in DISPUTE_STANCES)
         )
-        if at_report or at_accusation or names_origin:
+        if answered or names_origin:
             out.append(d)
     return out
