@@ -462,30 +462,30 @@ def _relaying_outlets(
     guidelines: a re-report of the same source by another outlet adds nothing)."""
     if len(cited) < 2:
         return []
-    names = {k: k[1] for k in cited}
     out = []
     for k, said in cited.items():
-        others = [o for o in cited if o != k]
-
-        def names_other(text: str, others: list[tuple[str, str]] = others) -> bool:
-            low = norm(text)
-            return any(len(names[o]) > 3 and names[o] in low for o in others)
-
-        relays = True
-        for article, st, a in said:
-            same_content = any(
-                art2 == article and st2.content.start == st.content.start
-                for o in others
-                for art2, st2, _a2 in cited[o]
-            )
-            passed_on = a.cue is not None and _PASSED_ON.match(a.cue.text) and same_content
-            if not (names_other(st.text) or passed_on):
-                relays = False
-                break
-        if relays:
+        others = {o: v for o, v in cited.items() if o != k}
+        if all(_passes_on(article, st, a, others) for article, st, a in said):
             out.append(k)
     # Two outlets naming each other relay nothing but each other: keep both.
     return out if len(out) < len(cited) else []
+
+
+def _passes_on(
+    article: str,
+    st: Statement,
+    a: Attribution,
+    others: dict[tuple[str, str], list[tuple[str, Statement, Attribution]]],
+) -> bool:
+    """This citation names another cited outlet, or is "according to" it on the same content."""
+    text = norm(st.text)
+    if any(len(o[1]) > 3 and o[1] in text for o in others):
+        return True
+    return bool(a.cue is not None and _PASSED_ON.match(a.cue.text)) and any(
+        art2 == article and st2.content.start == st.content.start
+        for said in others.values()
+        for art2, st2, _a2 in said
+    )
 
 
 def _dispute_party(src: str, a: Attribution) -> str:
