@@ -21,6 +21,7 @@ import numpy as np
 from spacy.tokens import Doc
 
 from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.hits import doc_text
 from newstrace.analysis.tagger.brat import LABELS
 from newstrace.analysis.tagger.pairing import pair
 from newstrace.analysis.tagger.windows import RUN_CONTEXT, windows
@@ -119,7 +120,7 @@ class OnnxTagger:
 
     def token_scores(self, doc: Doc) -> np.ndarray:
         """(tokens, labels) log-probabilities: each token those of its first word-piece."""
-        offsets, wp = self.wordpiece_scores(doc.text)
+        offsets, wp = self.wordpiece_scores(doc_text(doc))
         out = np.zeros((len(doc), len(LABELS)), dtype=np.float32)
         out[:, 0] = 0.0
         out[:, 1:] = -30.0  # a token with no word-piece (whitespace) is outside

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 from newstrace.analysis.candidates import Candidate
+from newstrace.analysis.hits import doc_text
 from newstrace.analysis.rules import speaker_subject
 from newstrace.analysis.tagger.brat import label_runs
 
@@ -164,13 +165,14 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
 
     out: list[Candidate] = []
     used_sources: set[int] = set()
+    text = doc_text(doc)
     for c in cue_ids:
         cr = runs[c]
         src = _source_for(doc, runs, owner, c)
         if src is not None:
             used_sources.add(src)
         frags = _join_touching(
-            doc.text, [runs[k].chars(doc) for k in sorted(contents[c], key=lambda k: runs[k].start)]
+            text, [runs[k].chars(doc) for k in sorted(contents[c], key=lambda k: runs[k].start)]
         )
         out.append(
             Candidate(
