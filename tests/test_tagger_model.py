@@ -150,36 +150,3 @@ def test_content_runs_split_only_by_a_quote_mark_are_one_fragment(nlp: Any) -> N
         labels[a:b] = ["B-CON"] + ["I-CON"] * (b - a - 1)
     (cand,) = [c for c in pair(doc, labels) if c.cue]
     assert _texts(text, cand.content) == ["We will win", "Nobody can stop us"]
-
-
-def _label(words: list[str], labels: list[str], first: str, last: str, role: str) -> None:
-    a, b = words.index(first), words.index(last) + 1
-    labels[a:b] = [f"B-{role}"] + [f"I-{role}"] * (b - a - 1)
-
-
-def test_next_paragraphs_quote_joins_a_cue_only_while_it_has_no_content(nlp: Any) -> None:
-    from newstrace.analysis.tagger.pairing import pair
-
-    # Like PolNeAR dev: "Trump says he is making ... \n\n“Mr. President, will you ...”" are
-    # two attributions. A cue whose content is in the next paragraph still gets it.
-    text = (
-        "Trump says he is making a demand of Obama.\n\n"
-        "“Mr. President, will you pledge not to pardon her?”\n\n"
-        "Clinton said:\n\n“We will not stop.”"
-    )
-    doc = nlp(text)
-    words = [t.text for t in doc]
-    labels = ["O"] * len(doc)
-    _label(words, labels, "Trump", "Trump", "SRC")
-    _label(words, labels, "says", "says", "CUE")
-    _label(words, labels, "he", "Obama", "CON")
-    _label(words, labels, "Mr.", "her", "CON")
-    _label(words, labels, "Clinton", "Clinton", "SRC")
-    _label(words, labels, "said", "said", "CUE")
-    _label(words, labels, "We", "stop", "CON")
-    cands = pair(doc, labels)
-    by_cue = {text[c.cue[0][0] : c.cue[0][1]]: _texts(text, c.content) for c in cands if c.cue}
-    assert by_cue["says"] == ["he is making a demand of Obama"]
-    assert by_cue["said"] == ["We will not stop"]
-    orphans = [_texts(text, c.content) for c in cands if not c.cue and c.content]
-    assert orphans == [["Mr. President, will you pledge not to pardon her"]]

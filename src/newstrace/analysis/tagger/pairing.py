@@ -158,16 +158,6 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
                 cue = before[-1]
             elif after:
                 cue = after[0]
-        if (
-            cue is not None
-            and run.para != runs[cue].para
-            and _has_content_in_para(runs, contents[cue], runs[cue].para)
-        ):
-            # A quote in the next paragraph belongs to a cue that has no content yet; the
-            # content of one that already has its own in its paragraph is usually another
-            # attribution's (transformer content exact F1: PolNeAR dev 0.629 -> 0.631,
-            # train[:150] 0.723 -> 0.726).
-            cue = None
         if cue is None:
             orphans.append(r)
         else:
@@ -233,10 +223,6 @@ def quote_regions(doc: Doc) -> list[int]:
         if t in CLOSING or t in STRAIGHT or "\n" in t or "\n" in tok.whitespace_:
             open_at = -1
     return out
-
-
-def _has_content_in_para(runs: Sequence[Run], members: Sequence[int], para: int) -> bool:
-    return any(runs[k].para == para for k in members)
 
 
 def _quoted(doc: Doc, run: Run) -> bool:
