@@ -688,3 +688,32 @@ def test_an_origin_named_by_surname_is_said_in_full() -> None:
     # Two people of that surname: no guess.
     assert _full_name("Trump", {"Donald Trump", "Melania Trump", "President Trump"}) is None
     assert _full_name("Perez", {"Director Perez"}) is None
+
+
+def test_a_surname_alone_is_the_same_disputer_as_the_full_name() -> None:
+    """claims-dev: the analysis typed "Parscale" an organisation in one article and "Brad
+    Parscale" a person in another; the DNC claims listed both as disputing parties."""
+    from newstrace.linking.provenance import _merge_surnames
+
+    def entry(name: str, article: str) -> dict[str, Any]:
+        return {
+            "party": name,
+            "sources": [name],
+            "stances": ["dismiss"],
+            "articles": [article],
+            "attributions": [{"article": article, "index": 1}],
+        }
+
+    disputers = {
+        "person:parscale": entry("Brad Parscale", "a"),
+        "parscale": entry("Parscale", "b"),
+        "kremlin": entry("Kremlin", "c"),
+    }
+    where = {"person:parscale": {1}, "parscale": {2}, "kremlin": {3}}
+    _merge_surnames(disputers, where)
+    assert list(disputers) == ["person:parscale", "kremlin"]
+    merged = disputers["person:parscale"]
+    assert merged["party"] == "Brad Parscale"
+    assert merged["sources"] == ["Brad Parscale", "Parscale"]
+    assert merged["articles"] == ["a", "b"]
+    assert where == {"person:parscale": {1, 2}, "kremlin": {3}}

@@ -500,6 +500,21 @@ def _dispute_party(src: str, a: Attribution) -> str:
     return norm(src)
 
 
+def _merge_surnames(disputers: dict[str, dict[str, Any]], where: dict[str, set[int]]) -> None:
+    """A surname alone joins the person of that surname: the analysis may type "Parscale"
+    an organisation in one article and "Brad Parscale" a person in the next."""
+    for p in [p for p in disputers if not p.startswith("person:") and " " not in p]:
+        person = "person:" + p
+        if person not in disputers or person == p:
+            continue
+        into, gone = disputers[person], disputers.pop(p)
+        for key in ("sources", "stances", "articles", "attributions"):
+            for val in gone[key]:
+                if val not in into[key]:
+                    into[key].append(val)
+        where.setdefault(person, set()).update(where.pop(p, set()))
+
+
 def _can_dispute(a: Attribution) -> bool:
     """Only someone can dispute: a named or typed party, not a phrase the parser took for a
     source ("the 2020 president election")."""
@@ -817,6 +832,7 @@ def provenance(
             noun = origin["source"].split()[-1].lower()
             origin["source"] = f"{author}'s {noun}"
             origin["type"] = "document"
+    _merge_surnames(disputers, dispute_articles)
     if disputers:
         # A party never disputes its own claim, and neither does the one titled as its voice.
         # (A backer may: "Trump asked Comey to let it go", in Comey's memos, is Trump's words
