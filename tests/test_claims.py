@@ -605,6 +605,27 @@ def test_a_dismissed_lawsuit_is_answered_whoever_the_story_credits() -> None:
     assert answering_disputes(alleged, [], [dispute], False, main) == [dispute]
     unrelated = claim("Emmanuel Macron", "Emmanuel Macron")
     assert answering_disputes(unrelated, [], [dispute], False, main) == []
+    # A "sham" quoted as the campaign's line, in a contradiction about something else, does
+    # not reject the suit (the same rule as ``is_dispute``'s).
+    line = 'that the "sham" talking point about the suit will not last'
+    analyst = Attribution.from_json(
+        {
+            "source": {"text": "Leonard Williams", "start": 0, "end": 16, "type": "person"},
+            "cue": {"text": "predicted", "start": 17, "end": 26},
+            "content": {"text": line, "start": 27, "end": 27 + len(line)},
+            "kind": "speech",
+            "stance": "contradict",
+        }
+    )
+    quoted = Statement(2, 4, "dispute", Span(line, 27, 27 + len(line)), analyst)
+    assert answering_disputes(alleged, [], [quoted], False, main) == []
+    # Nor does naming "the lawsuit": a document's noun is not a name of its origin.
+    line = line.replace("suit", "lawsuit")
+    analyst = Attribution.from_json(
+        {**analyst.to_json(), "content": {"text": line, "start": 27, "end": 27 + len(line)}}
+    )
+    quoted = Statement(2, 4, "dispute", Span(line, 27, 27 + len(line)), analyst)
+    assert answering_disputes(alleged, [], [quoted], False, main) == []
 
 
 def test_an_outlet_passing_on_another_outlets_report_is_no_independent_source() -> None:

@@ -33,10 +33,10 @@ from typing import Any
 
 from newstrace.linking.statements import (
     DISPUTE_STANCES,
-    DISPUTE_WORDS,
     Statement,
     is_dispute,
     is_reference,
+    rejects_in_own_words,
 )
 from newstrace.linking.text import sort_key
 from newstrace.model import Attribution
@@ -1034,7 +1034,7 @@ def answering_disputes(
         # "a sham lawsuit" answers whatever the lawsuit backs, whoever the story's main claim
         # is credited to (the outlet that first reported the suit, say); "disagreed, tweeting
         # that the memos are proof of ..." names the memos without rejecting them.
-        rejects = a.stance != "contradict" or bool(DISPUTE_WORDS.search(d.text))
+        rejects = a.stance != "contradict" or rejects_in_own_words(d.text)
         pointed = bool(_POINTS_AT_REPORT.search(said) or _POINTS_AT_ACCUSATION.search(said))
         answered = pointed and (
             main or (rejects and bool(_document_kinds(said) & backed_by)) or same_origin()
@@ -1046,6 +1046,8 @@ def answering_disputes(
         # of Comey's memos).
         names_origin = (
             bool(name)
+            # "the lawsuit" names a document, not who is behind it (the rule above answers it)
+            and not _document_kinds(person_key(name))
             and person_key(name) in said.lower()
             and (main or a.stance in DISPUTE_STANCES)
         )

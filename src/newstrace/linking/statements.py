@@ -87,7 +87,11 @@ def is_dispute(a: Attribution) -> bool:
         return True
     if a.content is None:
         return False
-    text = a.content.text
+    return rejects_in_own_words(a.content.text)
+
+
+def rejects_in_own_words(text: str) -> bool:
+    """A dispute word the speaker uses, not one quoted as a name for someone else's line."""
     return any(not _mentioned(text, m.start(), m.end()) for m in DISPUTE_WORDS.finditer(text))
 
 
