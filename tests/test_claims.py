@@ -581,17 +581,21 @@ def test_a_dismissed_lawsuit_is_answered_whoever_the_story_credits() -> None:
     from newstrace.linking.statements import Statement
     from newstrace.model import Attribution, Span
 
-    content = "This is a sham lawsuit about a bogus collusion claim"
-    sham = Attribution.from_json(
-        {
-            "source": {"text": "Brad Parscale", "start": 0, "end": 13, "type": "person"},
-            "cue": {"text": "said", "start": 14, "end": 18},
-            "content": {"text": content, "start": 19, "end": 19 + len(content)},
-            "kind": "speech",
-            "stance": "assert",
-        }
-    )
-    dispute = Statement(1, 3, "dispute", Span(content, 19, 19 + len(content)), sham)
+    def reaction(who: str, cue: str, content: str, stance: str, article: int) -> Statement:
+        start = len(who) + len(cue) + 2
+        a = Attribution.from_json(
+            {
+                "source": {"text": who, "start": 0, "end": len(who), "type": "person"},
+                "cue": {"text": cue, "start": len(who) + 1, "end": start - 1},
+                "content": {"text": content, "start": start, "end": start + len(content)},
+                "kind": "speech",
+                "stance": stance,
+            }
+        )
+        return Statement(article, 3, "dispute", Span(content, start, start + len(content)), a)
+
+    sham = "This is a sham lawsuit about a bogus collusion claim"
+    dispute = reaction("Brad Parscale", "said", sham, "assert", 1)
     main = {"origin": {"source": "The Washington Post"}}
 
     def claim(origin: str, backer: str) -> dict[str, Any]:
@@ -606,26 +610,12 @@ def test_a_dismissed_lawsuit_is_answered_whoever_the_story_credits() -> None:
     unrelated = claim("Emmanuel Macron", "Emmanuel Macron")
     assert answering_disputes(unrelated, [], [dispute], False, main) == []
     # A "sham" quoted as the campaign's line, in a contradiction about something else, does
-    # not reject the suit (the same rule as ``is_dispute``'s).
-    line = 'that the "sham" talking point about the suit will not last'
-    analyst = Attribution.from_json(
-        {
-            "source": {"text": "Leonard Williams", "start": 0, "end": 16, "type": "person"},
-            "cue": {"text": "predicted", "start": 17, "end": 26},
-            "content": {"text": line, "start": 27, "end": 27 + len(line)},
-            "kind": "speech",
-            "stance": "contradict",
-        }
-    )
-    quoted = Statement(2, 4, "dispute", Span(line, 27, 27 + len(line)), analyst)
-    assert answering_disputes(alleged, [], [quoted], False, main) == []
-    # Nor does naming "the lawsuit": a document's noun is not a name of its origin.
-    line = line.replace("suit", "lawsuit")
-    analyst = Attribution.from_json(
-        {**analyst.to_json(), "content": {"text": line, "start": 27, "end": 27 + len(line)}}
-    )
-    quoted = Statement(2, 4, "dispute", Span(line, 27, 27 + len(line)), analyst)
-    assert answering_disputes(alleged, [], [quoted], False, main) == []
+    # not reject the suit (the same rule as ``is_dispute``'s); nor does naming "the lawsuit":
+    # a document's noun is not a name of its origin.
+    for noun in ("suit", "lawsuit"):
+        line = f'that the "sham" talking point about the {noun} will not last'
+        quoted = reaction("Leonard Williams", "predicted", line, "contradict", 2)
+        assert answering_disputes(alleged, [], [quoted], False, main) == [], noun
 
 
 def test_an_outlet_passing_on_another_outlets_report_is_no_independent_source() -> None:
