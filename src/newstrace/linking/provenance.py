@@ -505,7 +505,7 @@ def _merge_surnames(disputers: dict[str, dict[str, Any]], where: dict[str, set[i
     an organisation in one article and "Brad Parscale" a person in the next."""
     for p in [p for p in disputers if not p.startswith("person:") and " " not in p]:
         person = "person:" + p
-        if person not in disputers or person == p:
+        if person not in disputers:
             continue
         into, gone = disputers[person], disputers.pop(p)
         for key in ("sources", "stances", "articles", "attributions"):
