@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,6 +45,9 @@ def test_claims_dev_figures_and_agreement_with_the_shared_scorer(tmp_path: Path)
         "disputers_precision": result["trace"]["disputers_precision"],
     }
     assert all(got[k] >= floor for k, floor in FLOORS.items()), got
+    events = result["events"]
+    assert sorted(events) == [f"event-{k}" for k in range(5)]
+    assert sum(e["instances"] for e in events.values()) == result["gold_instances"]
     shared = json.loads(
         subprocess.run(
             [
@@ -66,3 +70,67 @@ def test_claims_dev_figures_and_agreement_with_the_shared_scorer(tmp_path: Path)
     assert shared["claim_article_f1"] == pytest.approx(result["claim_article_f1"])
     for key in ("found", "origin_right", "disputers_recall", "independent_count_right"):
         assert shared["trace"][key] == pytest.approx(result["trace"][key])
+
+
+def test_each_event_is_scored_alone() -> None:
+    """Two events, one claim each: the first linked right, the second split in two. The
+    pooled figure hides which event is weak; the per-event figures name it."""
+    from newstrace.eval.claims import per_event, score
+
+    texts = {
+        "a1": "Officials said the talks will resume in May.",
+        "a2": "The talks will resume in May, officials said.",
+        "b1": "The agency reported that the plant was closed.",
+        "b2": "According to the agency, the plant was shut down.",
+    }
+
+    def instance(article: str, quote: str) -> dict[str, str]:
+        assert quote in texts[article]
+        return {"article": article, "quote": quote, "source": "x", "relation": "reports"}
+
+    events = {
+        "event-0": [
+            {
+                "id": "0-c1",
+                "statement": "The talks will resume in May.",
+                "origin": "officials",
+                "instances": [
+                    instance("a1", "the talks will resume in May"),
+                    instance("a2", "The talks will resume in May"),
+                ],
+            }
+        ],
+        "event-1": [
+            {
+                "id": "1-c1",
+                "statement": "The plant was closed.",
+                "origin": "the agency",
+                "instances": [
+                    instance("b1", "the plant was closed"),
+                    instance("b2", "the plant was shut down"),
+                ],
+            }
+        ],
+    }
+
+    def member(article: str, quote: str) -> dict[str, Any]:
+        s = texts[article].find(quote)
+        return {"article": article, "content": [s, s + len(quote)]}
+
+    predicted = [
+        {"claim": "p1", "attributions": [member("a1", "the talks"), member("a2", "The talks")]},
+        {"claim": "p2", "attributions": [member("b1", "the plant was closed")]},
+        {"claim": "p3", "attributions": [member("b2", "the plant was shut down")]},
+    ]
+    traces = {
+        "0-c1": {"gold": "0-c1", "claim": "p1", "articles": ["a1", "a2"], "origin": "officials"},
+        "1-c1": {"gold": "1-c1", "claim": "p2", "articles": ["b1"], "origin": "Reuters"},
+    }
+    got = per_event(events, texts, predicted, traces)
+    assert got["event-0"] == {"instances": 2, "bcubed_f1": 1.0, "found": 1.0, "origin_right": 1.0}
+    assert got["event-1"]["instances"] == 2
+    assert got["event-1"]["bcubed_f1"] == pytest.approx(2 * 1.0 * 0.5 / 1.5)
+    assert got["event-1"]["found"] == 1.0  # one of two articles: article F1 0.67 >= 0.5
+    assert got["event-1"]["origin_right"] == 0.0
+    pooled = score([c for cs in events.values() for c in cs], texts, predicted, traces)
+    assert got["event-1"]["bcubed_f1"] < pooled["bcubed"]["f1"] < got["event-0"]["bcubed_f1"]
