@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -109,3 +110,32 @@ def test_the_runtime_never_imports_torch() -> None:
         "assert sys.modules['torch'] is None, 'torch imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@shipped
+def test_an_encoder_run_started_before_the_parse_gives_the_same_labels(nlp) -> None:
+    tagger = OnnxTagger()
+    texts = [
+        "“We will not pay,” the minister told reporters on Monday.",
+        "The report, citing two officials, said the talks had stalled.\n\nNo one else commented.",
+    ]
+    direct = [tagger.labels(nlp(t)) for t in texts]
+    if tagger._pool is None:
+        pytest.skip("one core: the encoder never runs beside the parse here")
+    for t in texts:
+        tagger.prefetch(t)
+    assert len(tagger._pending) == 2
+    assert [tagger.labels(nlp(t)) for t in texts] == direct
+    assert not tagger._pending  # each result is taken once, then computed afresh
+
+
+@shipped
+def test_a_process_held_to_one_core_runs_the_encoder_in_line() -> None:
+    code = (
+        "from newstrace.analysis.tagger.onnx_tagger import OnnxTagger\n"
+        "t = OnnxTagger()\n"
+        "t.prefetch('He said so.')\n"
+        "assert t._pool is None and not t._pending\n"
+    )
+    env = {**os.environ, "OMP_NUM_THREADS": "1"}
+    subprocess.run([sys.executable, "-c", code], check=True, env=env)

@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import os
 import threading
+from collections import OrderedDict
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,9 @@ CLS, SEP = 101, 102
 # padding too (dynamic int8 quantisation scales activations per run); on a 2-core CPU one at a
 # time was 131 ms an article against 178 ms in batches of 16 (dev F1 within 0.003).
 _FIX = "reinstall newstrace, or rebuild it with `python benchmarks/train_transformer.py`"
+# Texts whose encoder run may wait for their parse (``prefetch``): a batch of the analyzer's
+# stream, with room to spare. Older ones are dropped (their parse failed or never came).
+MAX_PENDING = 64
 
 
 def _allowed() -> np.ndarray:
@@ -90,13 +95,17 @@ class OnnxTagger:
         self.mix = 0.0
         try:
             self._tok = Tokenizer.from_file(str(tokenizer))
+            cores = _threads_from_env() or _cores()
             opts = ort.SessionOptions()
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             # Analysis runs in one process per worker: more threads than cores only contend.
             opts.inter_op_num_threads = 1
             # A Dask worker (or a user) that sets OMP_NUM_THREADS=1 runs one process per core:
             # onnxruntime's default of a thread per core would make N workers fight over them.
-            opts.intra_op_num_threads = _threads_from_env()
+            # With a core to spare, the encoder runs beside spaCy's parse (``prefetch``) and
+            # leaves that core to it: 2 threads fighting the parse for 2 cores were slower
+            # than 1 (120 PolNeAR texts: 1.23-1.31x a bare parse against 1.57-2.0x).
+            opts.intra_op_num_threads = min(4, cores - 1) if cores > 1 else _threads_from_env()
             self._sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(
@@ -104,6 +113,35 @@ class OnnxTagger:
             ) from exc
         self._tok.no_truncation()
         self._tok.no_padding()
+        # The encoder reads the raw text, not the parse: on a machine with a core to spare it
+        # runs beside spaCy's parse of the same texts (onnxruntime releases the GIL). A process
+        # held to one core (OMP_NUM_THREADS=1: a Dask worker) gains nothing and keeps it off.
+        self._pool: ThreadPoolExecutor | None = None
+        if cores > 1:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newstrace-encoder")
+        self._pending: OrderedDict[str, Future[tuple[list[tuple[int, int]], np.ndarray]]] = (
+            OrderedDict()
+        )
+        self._pending_lock = threading.Lock()
+
+    def prefetch(self, text: str) -> None:
+        """Start the encoder on ``text`` in the background; ``token_scores`` of a doc with this
+        text then takes its result. No-op where the process has no core to spare."""
+        if self._pool is None:
+            return
+        with self._pending_lock:
+            if text in self._pending:
+                return
+            self._pending[text] = self._pool.submit(self.wordpiece_scores, text)
+            while len(self._pending) > MAX_PENDING:
+                self._pending.popitem(last=False)[1].cancel()
+
+    def _scores_of(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+        with self._pending_lock:
+            pending = self._pending.pop(text, None)
+        if pending is not None and not pending.cancelled():
+            return pending.result()
+        return self.wordpiece_scores(text)
 
     def wordpiece_scores(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
         """Word-piece char offsets and their (n, labels) log-probabilities."""
@@ -120,7 +158,7 @@ class OnnxTagger:
 
     def token_scores(self, doc: Doc) -> np.ndarray:
         """(tokens, labels) log-probabilities: each token those of its first word-piece."""
-        offsets, wp = self.wordpiece_scores(doc_text(doc))
+        offsets, wp = self._scores_of(doc_text(doc))
         out = np.zeros((len(doc), len(LABELS)), dtype=np.float32)
         out[:, 0] = 0.0
         out[:, 1:] = -30.0  # a token with no word-piece (whitespace) is outside
@@ -179,6 +217,14 @@ def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
                 tagger.mix = mix if tagger.companion is not None else 0.0
             _CACHE[target] = tagger
         return _CACHE[target]
+
+
+def _cores() -> int:
+    """Cores this process may run on (its affinity: a container's or taskset's share)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _threads_from_env() -> int:
