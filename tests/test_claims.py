@@ -63,6 +63,24 @@ def test_intentions_and_stances_are_not_claims() -> None:
     assert is_claim_bearing(said)
 
 
+def test_a_short_content_without_a_verb_names_a_thing_and_states_no_claim(analyzer: Any) -> None:
+    # claims-dev, DNC lawsuit: "the meddling of a foreign power" and a list of defendants,
+    # taken as propositions, joined claims they do not make.
+    t = (
+        "Democrats condemned the meddling of a foreign power. Officials said that the talks had"
+        " stalled. Perez named the Russian government, the Trump campaign and WikiLeaks."
+    )
+    rec = analyzer.analyze_one(Article("t.txt", t, ArticleMeta(title=None)))
+    shapes = {a.content.text: a.content_shape for a in rec.attributions if a.content}
+    assert shapes["the meddling of a foreign power"] == "phrase"
+    assert shapes["that the talks had stalled"] == "clause"
+    claimed = [st.text for st in statements(0, rec) if st.sort == "claim"]
+    assert claimed == ["that the talks had stalled"]
+    # Records analysed before the shape existed keep the old rule: 4 words are a proposition.
+    old = _attr(t, "Democrats", "condemned", "the meddling of a foreign power")
+    assert old.content_shape is None and is_claim_bearing(old)
+
+
 def test_two_reported_propositions_in_one_sentence_are_two_statements() -> None:
     # claims-dev: five sites for the summit and none of them in the U.S. are two claims.
     t = (

@@ -57,9 +57,17 @@ def test_record_json_has_the_documented_top_level_keys():
         "related",
     } <= set(doc["article"])
     attribution = doc["attributions"][0]
-    assert {"source", "cue", "content", "stance", "hedges", "channel", "via", "kind"} <= set(
-        attribution
-    )
+    assert {
+        "source",
+        "cue",
+        "content",
+        "stance",
+        "hedges",
+        "channel",
+        "via",
+        "kind",
+        "content_shape",
+    } <= set(attribution)
     assert {"text", "start", "end", "resolved", "type", "anonymous"} <= set(attribution["source"])
 
 

@@ -84,6 +84,10 @@ class Attribution:
     nested:  the cue lies inside another attribution's content ("U.S. intelligence has
              concluded …, the Times reported"). Corpora such as PolNeAR annotate only the
              outermost attributions: compare against them with ``nested == False``.
+    content_shape: "clause" when the content has a verb and can state a proposition ("that
+             Trump campaign officials conspired with Russia"), "phrase" when it is a noun phrase
+             ("the meddling of a foreign power", "accused her of [treason]"); None in records
+             analysed before the field existed.
     """
 
     source: Source | None
@@ -96,6 +100,7 @@ class Attribution:
     via: tuple[str, ...] = ()
     direct: bool = False
     nested: bool = False
+    content_shape: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -109,6 +114,7 @@ class Attribution:
             "via": list(self.via),
             "direct": self.direct,
             "nested": self.nested,
+            "content_shape": self.content_shape,
         }
 
     @classmethod
@@ -124,6 +130,7 @@ class Attribution:
             via=tuple(d.get("via") or ()),
             direct=bool(d.get("direct", False)),
             nested=bool(d.get("nested", False)),
+            content_shape=d.get("content_shape"),
         )
 
 

@@ -538,9 +538,22 @@ def enrich(doc: Doc, text: str, hits: Sequence[Hit]) -> list[Attribution]:
                 channel=_channel(doc, h, found),
                 via=vias[k],
                 direct=h.direct,
+                content_shape=_content_shape(doc, h.content),
             )
         )
     return out
+
+
+def _content_shape(doc: Doc, frags: Sequence[tuple[int, int]] | None) -> str | None:
+    """ "clause" when a token of the content is a verb or modal (it can state a proposition),
+    "phrase" when none is ("the meddling of a foreign power"); None without a content."""
+    if not frags:
+        return None
+    for s, e in frags:
+        span = doc.char_span(s, e, alignment_mode="expand")
+        if span is not None and any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in span):
+            return "clause"
+    return "phrase"
 
 
 def _fragments(span: Span | None) -> tuple[tuple[int, int], ...]:
