@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import json
 import os
+import queue
 import threading
 from collections import OrderedDict
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,35 @@ def _allowed() -> np.ndarray:
 
 _TRANS = np.where(_allowed(), 0.0, -1e4).astype(np.float32)
 _START = np.array([-1e4 if lab.startswith("I-") else 0.0 for lab in LABELS], dtype=np.float32)
+
+
+Scores = tuple[list[tuple[int, int]], np.ndarray]
+
+
+class _Background:
+    """One daemon thread running ``work`` on submitted texts, in order. A daemon, so a
+    process that ends (Ctrl-C, an error) does not first tag the texts still queued, as a
+    ``ThreadPoolExecutor`` would (a batch of 32 is about 4 s of encoder work)."""
+
+    def __init__(self, work: Callable[[str], Scores]) -> None:
+        self._work = work
+        self._queue: queue.SimpleQueue[tuple[str, Future[Scores]]] = queue.SimpleQueue()
+        threading.Thread(target=self._run, name="newstrace-encoder", daemon=True).start()
+
+    def submit(self, text: str) -> Future[Scores]:
+        future: Future[Scores] = Future()
+        self._queue.put((text, future))
+        return future
+
+    def _run(self) -> None:
+        while True:
+            text, future = self._queue.get()
+            if not future.set_running_or_notify_cancel():
+                continue  # dropped from the pending texts before its turn
+            try:
+                future.set_result(self._work(text))
+            except BaseException as exc:  # handed to the caller, who reports it
+                future.set_exception(exc)
 
 
 def viterbi(scores: np.ndarray) -> list[int]:
@@ -116,12 +147,8 @@ class OnnxTagger:
         # The encoder reads the raw text, not the parse: on a machine with a core to spare it
         # runs beside spaCy's parse of the same texts (onnxruntime releases the GIL). A process
         # held to one core (OMP_NUM_THREADS=1: a Dask worker) gains nothing and keeps it off.
-        self._pool: ThreadPoolExecutor | None = None
-        if cores > 1:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="newstrace-encoder")
-        self._pending: OrderedDict[str, Future[tuple[list[tuple[int, int]], np.ndarray]]] = (
-            OrderedDict()
-        )
+        self._pool = _Background(self.wordpiece_scores) if cores > 1 else None
+        self._pending: OrderedDict[str, Future[Scores]] = OrderedDict()
         self._pending_lock = threading.Lock()
 
     def prefetch(self, text: str) -> None:
@@ -132,18 +159,18 @@ class OnnxTagger:
         with self._pending_lock:
             if text in self._pending:
                 return
-            self._pending[text] = self._pool.submit(self.wordpiece_scores, text)
+            self._pending[text] = self._pool.submit(text)
             while len(self._pending) > MAX_PENDING:
                 self._pending.popitem(last=False)[1].cancel()
 
-    def _scores_of(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    def _scores_of(self, text: str) -> Scores:
         with self._pending_lock:
             pending = self._pending.pop(text, None)
         if pending is not None and not pending.cancelled():
             return pending.result()
         return self.wordpiece_scores(text)
 
-    def wordpiece_scores(self, text: str) -> tuple[list[tuple[int, int]], np.ndarray]:
+    def wordpiece_scores(self, text: str) -> Scores:
         """Word-piece char offsets and their (n, labels) log-probabilities."""
         enc = self._tok.encode(text, add_special_tokens=False)
         offsets: list[tuple[int, int]] = list(enc.offsets)
