@@ -103,6 +103,17 @@ def test_info_names_a_spacy_model_that_spacy_can_load():
     assert spacy.load(name).pipe_names
 
 
+def test_info_says_where_the_transformer_encoder_runs(monkeypatch) -> None:
+    monkeypatch.setenv("NEWSTRACE_PROFILE", "transformer")
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    beside = json.loads(_run("info", "--format", "json").stdout)["encoder"]
+    assert beside.startswith("beside the parse, 1 ")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")  # as a Dask worker runs
+    assert json.loads(_run("info", "--format", "json").stdout)["encoder"].startswith("in line")
+    monkeypatch.setenv("NEWSTRACE_PROFILE", "fast")
+    assert json.loads(_run("info", "--format", "json").stdout)["encoder"] is None
+
+
 def test_an_unknown_spacy_model_is_a_clear_error(seed_path):
     result = _run("analyze", str(seed_path), "--model", "en_core_web_nonexistent")
     assert result.exit_code != 0

@@ -163,7 +163,7 @@ def info() -> dict[str, Any]:
     import spacy
 
     from newstrace.analysis.tagger import load_tagger
-    from newstrace.analysis.tagger.onnx_tagger import DEFAULT_ONNX_PATH
+    from newstrace.analysis.tagger.onnx_tagger import DEFAULT_ONNX_PATH, encoder_threads
 
     name = settings.SPACY_MODEL.value()
     try:
@@ -171,6 +171,7 @@ def info() -> dict[str, Any]:
     except NewstraceError as exc:  # a bad NEWSTRACE_PROFILE: info must still answer, and say so
         profile = f"invalid ({exc.message})"
     tagger_path: str | None
+    encoder: str | None = None
     if profile == "fast":
         try:
             tagger = load_tagger()
@@ -180,6 +181,9 @@ def info() -> dict[str, Any]:
     else:
         # Not loaded here: opening the ONNX session is slow, and only its presence matters.
         tagger_path = str(DEFAULT_ONNX_PATH) if DEFAULT_ONNX_PATH.is_file() else None
+        beside, threads = encoder_threads()
+        where = "beside the parse" if beside else "in line with the parse"
+        encoder = f"{where}, {threads or 'one per core'} onnxruntime thread(s)"
     return {
         "newstrace": __version__,
         "python": platform.python_version(),
@@ -190,6 +194,8 @@ def info() -> dict[str, Any]:
         "spacy_model_installed": spacy.util.is_package(name),
         "profile": profile,
         "tagger": tagger_path,
+        # The transformer's encoder: on its own core beside spaCy, or in line (one core).
+        "encoder": encoder,
         "settings": {s.name: s.value() for s in settings.ALL},
     }
 

@@ -126,17 +126,12 @@ class OnnxTagger:
         self.mix = 0.0
         try:
             self._tok = Tokenizer.from_file(str(tokenizer))
-            cores = _threads_from_env() or _cores()
+            beside, threads = encoder_threads()
             opts = ort.SessionOptions()
             opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
             # Analysis runs in one process per worker: more threads than cores only contend.
             opts.inter_op_num_threads = 1
-            # A Dask worker (or a user) that sets OMP_NUM_THREADS=1 runs one process per core:
-            # onnxruntime's default of a thread per core would make N workers fight over them.
-            # With a core to spare, the encoder runs beside spaCy's parse (``prefetch``) and
-            # leaves that core to it: 2 threads fighting the parse for 2 cores were slower
-            # than 1 (120 PolNeAR texts: 1.23-1.31x a bare parse against 1.57-2.0x).
-            opts.intra_op_num_threads = min(4, cores - 1) if cores > 1 else _threads_from_env()
+            opts.intra_op_num_threads = threads
             self._sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(
@@ -144,10 +139,7 @@ class OnnxTagger:
             ) from exc
         self._tok.no_truncation()
         self._tok.no_padding()
-        # The encoder reads the raw text, not the parse: on a machine with a core to spare it
-        # runs beside spaCy's parse of the same texts (onnxruntime releases the GIL). A process
-        # held to one core (OMP_NUM_THREADS=1: a Dask worker) gains nothing and keeps it off.
-        self._pool = _Background(self.wordpiece_scores) if cores > 1 else None
+        self._pool = _Background(self.wordpiece_scores) if beside else None
         self._pending: OrderedDict[str, Future[Scores]] = OrderedDict()
         self._pending_lock = threading.Lock()
 
@@ -244,6 +236,22 @@ def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
                 tagger.mix = mix if tagger.companion is not None else 0.0
             _CACHE[target] = tagger
         return _CACHE[target]
+
+
+def encoder_threads() -> tuple[bool, int]:
+    """(whether the encoder runs beside spaCy's parse, its onnxruntime threads; 0 = one per
+    core) in this process.
+
+    The encoder reads the raw text, not the parse: with a core to spare it runs beside the
+    parse of the same texts (onnxruntime releases the GIL) and leaves that core to it: 2
+    threads fighting the parse for 2 cores were slower than 1 (120 PolNeAR texts: 1.23-1.31x
+    a bare parse against 1.57-2.0x). A process held to one core (OMP_NUM_THREADS=1: a Dask
+    worker, one per core) runs it in line on that core: onnxruntime's default of a thread per
+    core would make N workers fight over them."""
+    cores = _threads_from_env() or _cores()
+    if cores > 1:
+        return True, min(4, cores - 1)
+    return False, _threads_from_env()
 
 
 def _cores() -> int:
