@@ -129,3 +129,23 @@ def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(store_db: str)
     )
     claim = _bounty(store_db, _with_extra(quoted))
     assert {d["party"] for d in claim["disputers"]} == {"Russia", "Donald Trump"}
+
+
+def test_regression_a_state_and_its_voices_are_one_disputing_party(store_db: str):
+    # The seed analysed for real: "Russia ... denounced the report" and "a Kremlin spokesman"
+    # were listed as two parties named Russia.
+    t = R.SEED.read_text(encoding="utf-8")
+    denounced = R.attr(
+        t,
+        "Russia",
+        "denounced",
+        "the report claiming that Moscow's spies had offered rewards",
+        type="government",
+        stance="deny",
+        at="Russia on Saturday denounced",
+    )
+    claim = _bounty(store_db, _with_extra(denounced))
+    parties = [d["party"] for d in claim["disputers"]]
+    assert sorted(parties) == ["Donald Trump", "Russia"]
+    russia = next(d for d in claim["disputers"] if d["party"] == "Russia")
+    assert {"Russia", "a Kremlin spokesman"} <= set(russia["sources"])

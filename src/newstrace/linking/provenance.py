@@ -492,7 +492,8 @@ def _dispute_party(src: str, a: Attribution) -> str:
     """Disputers are grouped by party: a state's voices as the state, a person under any
     spelling of the name ("Parscale", "Brad Parscale"), anyone else by the name."""
     p = party(src)
-    if p != src:
+    # "Russia" itself is the party its voices ("a Kremlin spokesman") are grouped under.
+    if p != src or p in _STATES:
         return p
     # "Trump" alone is often typed unknown beside "President Trump", a person.
     if a.source is not None and a.source.type in ("person", "unknown") and src[:1].isupper():
