@@ -74,6 +74,11 @@ def test_a_short_content_without_a_verb_names_a_thing_and_states_no_claim(analyz
     shapes = {a.content.text: a.content_shape for a in rec.attributions if a.content}
     assert shapes["the meddling of a foreign power"] == "phrase"
     assert shapes["that the talks had stalled"] == "clause"
+    # A verb form modifying a noun ("a ruling party meeting") makes no clause: a photo caption
+    # ranked among a story's top claims, "carried by 4 outlets".
+    caption = "A photograph shows the leader, Kim Jong-un, center, at a ruling party meeting."
+    rec2 = analyzer.analyze_one(Article("c.txt", caption, ArticleMeta(title=None)))
+    assert [a.content_shape for a in rec2.attributions if a.content] == ["phrase"]
     claimed = [st.text for st in statements(0, rec) if st.sort == "claim"]
     assert claimed == ["that the talks had stalled"]
     # Records analysed before the shape existed keep the old rule: 4 words are a proposition.

@@ -551,9 +551,18 @@ def _content_shape(doc: Doc, frags: Sequence[tuple[int, int]] | None) -> str | N
         return None
     for s, e in frags:
         span = doc.char_span(s, e, alignment_mode="expand")
-        if span is not None and any(t.tag_.startswith("VB") or t.tag_ == "MD" for t in span):
+        if span is not None and any(_predicates(t) for t in span):
             return "clause"
     return "phrase"
+
+
+# A verb form used as a modifier inside a noun phrase ("a [ruling] party meeting", "[armed]
+# forces") does not make a clause.
+_MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "npadvmod"})
+
+
+def _predicates(t: Token) -> bool:
+    return (t.tag_.startswith("VB") or t.tag_ == "MD") and t.dep_ not in _MODIFIER_DEPS
 
 
 def _fragments(span: Span | None) -> tuple[tuple[int, int], ...]:
