@@ -4,6 +4,7 @@ PostgreSQL: ``store_db``)."""
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -149,3 +150,33 @@ def test_regression_a_state_and_its_voices_are_one_disputing_party(store_db: str
     assert sorted(parties) == ["Donald Trump", "Russia"]
     russia = next(d for d in claim["disputers"] if d["party"] == "Russia")
     assert {"Russia", "a Kremlin spokesman"} <= set(russia["sources"])
+
+
+def test_regression_a_reported_denial_is_not_disputed_by_its_speaker(store_db: str):
+    # The seed analysed for real: the claim "[The newspaper quoted] a Kremlin spokesman saying
+    # only that Russia was unaware of the accusations" listed Russia as its disputer.
+    t = R.SEED.read_text(encoding="utf-8")
+    quoted = R.attr(
+        t,
+        "The newspaper",
+        "quoted",
+        "a Kremlin spokesman saying only that Russia was unaware of the accusations",
+        resolved=R.NYT,
+        type="media",
+        at="The newspaper quoted",
+    )
+    seed = _with_extra(quoted)
+    # As the analysis reads it: "saying only that Russia was unaware" is a denial.
+    seed.attributions = [
+        replace(a, stance="deny") if a.source and a.source.span.text == "a Kremlin spokesman" else a
+        for a in seed.attributions
+    ]
+    with open_store(store_db) as store:
+        assert store.add(seed)
+        link_store(store)
+        claim = find_claim(store, "a Kremlin spokesman said Russia was unaware of the accusations")
+        bounty = find_claim(store, "Russian unit offered rewards to Taliban-linked militants")
+    assert claim is not None and "unaware" in claim["text"]
+    assert claim["disputers"] == []
+    # The denial still answers the report it denies.
+    assert bounty is not None and "Russia" in {d["party"] for d in bounty["disputers"]}

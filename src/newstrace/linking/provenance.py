@@ -516,6 +516,24 @@ def _merge_surnames(disputers: dict[str, dict[str, Any]], where: dict[str, set[i
         where.setdefault(person, set()).update(where.pop(p, set()))
 
 
+def _reported_by_member(st: Statement, members: Sequence[Statement]) -> bool:
+    """The denial is what another member reports ("The newspaper quoted [a Kremlin spokesman
+    saying only that Russia was unaware of the accusations]"): that claim is the denial itself,
+    which its speaker does not dispute."""
+    a = st.attribution
+    if a is None or a.cue is None:
+        return False
+    cue = a.cue.start
+    return any(
+        m.article == st.article
+        and m.attribution is not None
+        and m.attribution is not a
+        and m.attribution.content is not None
+        and m.attribution.content.start <= cue < m.attribution.content.end
+        for m in members
+    )
+
+
 def _can_dispute(a: Attribution) -> bool:
     """Only someone can dispute: a named or typed party, not a phrase the parser took for a
     source ("the 2020 president election")."""
@@ -686,7 +704,9 @@ def provenance(
             if doc is not None:
                 document = doc.group(0).strip(" \"'“”")
                 vote(norm(document), document, None, art, st, kind="document")
-        elif st.sort == "dispute" or a.stance in DISPUTE_STANCES and is_dispute(a):
+        elif (st.sort == "dispute" or a.stance in DISPUTE_STANCES and is_dispute(a)) and not (
+            _reported_by_member(st, members)
+        ):
             # A denial that restates the claim ("Russia denied that it paid bounties") is a
             # member by its wording but disputes it by its cue.
             role = "dispute"
