@@ -117,10 +117,9 @@ def test_regression_an_unattributed_statement_is_not_an_independent_backer(store
     assert claim["independent_sources"] == 1
 
 
-def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(store_db: str):
-    t = R.SEED.read_text(encoding="utf-8")
-    quoted = R.attr(
-        t,
+def _newspaper_quoting_the_kremlin() -> Any:
+    return R.attr(
+        R.SEED.read_text(encoding="utf-8"),
         "The newspaper",
         "quoted",
         "a Kremlin spokesman saying only that Russia was unaware of the accusations",
@@ -128,6 +127,10 @@ def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(store_db: str)
         type="media",
         at="The newspaper quoted",
     )
+
+
+def test_regression_a_reporter_quoting_a_denial_is_not_a_disputer(store_db: str):
+    quoted = _newspaper_quoting_the_kremlin()
     claim = _bounty(store_db, _with_extra(quoted))
     assert {d["party"] for d in claim["disputers"]} == {"Russia", "Donald Trump"}
 
@@ -155,16 +158,7 @@ def test_regression_a_state_and_its_voices_are_one_disputing_party(store_db: str
 def test_regression_a_reported_denial_is_not_disputed_by_its_speaker(store_db: str):
     # The seed analysed for real: the claim "[The newspaper quoted] a Kremlin spokesman saying
     # only that Russia was unaware of the accusations" listed Russia as its disputer.
-    t = R.SEED.read_text(encoding="utf-8")
-    quoted = R.attr(
-        t,
-        "The newspaper",
-        "quoted",
-        "a Kremlin spokesman saying only that Russia was unaware of the accusations",
-        resolved=R.NYT,
-        type="media",
-        at="The newspaper quoted",
-    )
+    quoted = _newspaper_quoting_the_kremlin()
     seed = _with_extra(quoted)
     # As the analysis reads it: "saying only that Russia was unaware" is a denial.
     seed.attributions = [
