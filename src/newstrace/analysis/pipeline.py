@@ -214,21 +214,21 @@ class Analyzer:
         self.tagger = _load_tagger(self.profile) if use_tagger else None
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
-        pairs = (self._prefetched(prose_text(a), a) for a in articles)
+        pairs = ((self._prose(a), a) for a in articles)
         for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
             yield analyze_doc(doc, article, self.tagger)
 
     def analyze_one(self, article: Article) -> AnalyzedArticle:
-        text, _ = self._prefetched(prose_text(article), article)
-        return analyze_doc(self.nlp(text), article, self.tagger)
+        return analyze_doc(self.nlp(self._prose(article)), article, self.tagger)
 
-    def _prefetched(self, text: str, article: Article) -> tuple[str, Article]:
-        """``text`` as spaCy will parse it, handed to a tagger that can start on it first (the
+    def _prose(self, article: Article) -> str:
+        """The text spaCy will parse, handed first to a tagger that can start on it (the
         transformer encodes the raw text while the parse runs)."""
+        text = prose_text(article)
         prefetch = getattr(self.tagger, "prefetch", None)
         if prefetch is not None:
             prefetch(text)
-        return text, article
+        return text
 
 
 def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArticle:
