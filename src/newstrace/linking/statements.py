@@ -5,8 +5,10 @@ Three sorts, decided from the stored record alone (no NLP model at linking time)
 - **claim-bearing attributions**: a source states a proposition. ``kind`` speech, writing,
   belief, knowledge or perception, with a content that reads as a proposition (at least
   ``MIN_CLAIM_WORDS`` words: "that Trump was briefed on the findings in March", a quoted
-  sentence). Intentions ("plans to visit") and stances ("welcomed Prime Minister Abe", "sought
-  a warmer relationship") are acts, not propositions: they never enter claims.
+  sentence), and not a short noun phrase (``content_shape`` "phrase", at most
+  ``MAX_PHRASE_WORDS`` words: "the meddling of a foreign power"). Intentions ("plans to
+  visit") and stances ("welcomed Prime Minister Abe", "sought a warmer relationship") are acts,
+  not propositions: they never enter claims.
 - **disputes**: a source denies, dismisses or rejects something (stance deny / dismiss /
   reject / refute / dispute, or a content made of dispute words: "baseless", "#fakenews",
   "a sham lawsuit") without stating a proposition of its own. They attach to the claims they
