@@ -419,3 +419,46 @@ def test_pronoun_after_a_paragraph_naming_one_person(analyzer: Analyzer) -> None
     )
     a = by_content(run(analyzer, text), "showing a little class")
     assert a.source is not None and a.source.resolved == "Lauten"
+
+
+def test_content_pieces_on_one_side_of_their_cue_are_two_attributions() -> None:
+    from newstrace.analysis.pipeline import _content_beside_cue
+
+    # From PolNeAR dev ("Blige sings to Clinton before asking her, “I just want to know”"):
+    # two things said after one cue were joined as its content; the gold has two
+    # attributions. Pieces around the cue stay one content ("“X,” he said, “Y”").
+    text = "Blige sang that the race was close, before asking her, “Where do we go from here?”"
+
+    def at(words: str) -> tuple[int, int]:
+        return (text.index(words), text.index(words) + len(words))
+
+    cue, near, far = at("sang"), at("the race was close"), at("Where do we go from here")
+    hit = Hit(source=(at("Blige"),), cue=(cue,), content=(near, far))
+    first, second = _content_beside_cue(hit, [cue[0], at("asking")[0]])
+    assert first.content == (near,) and first.cue == (cue,)
+    assert second.content == (far,) and second.source == (at("Blige"),)
+
+    around = Hit(source=(at("Blige"),), cue=(at("asking"),), content=(near, far))
+    assert _content_beside_cue(around, [at("asking")[0]]) == [around]
+    # A far piece holding another attribution's cue is left whole (that one is nested in it).
+    held = Hit(source=(at("Blige"),), cue=(cue,), content=(near, far))
+    assert _content_beside_cue(held, [cue[0], at("go")[0]]) == [held]
+
+
+def test_content_does_not_stop_on_a_determiner(analyzer: Analyzer) -> None:
+    from newstrace.analysis.pipeline import _content_ends_on_its_word
+
+    text = "Officials said the company had picked a location near the border."
+    doc = analyzer.nlp(text)
+    s = text.index("the company")
+    hit = Hit(
+        source=((0, 9),),
+        cue=((10, 14),),
+        content=((s, text.index(" location")),),
+    )
+    _content_ends_on_its_word(doc, hit)
+    assert hit.content is not None
+    assert text[hit.content[0][0] : hit.content[0][1]] == "the company had picked a location"
+    whole = Hit(source=((0, 9),), cue=((10, 14),), content=((s, len(text) - 1),))
+    _content_ends_on_its_word(doc, whole)
+    assert whole.content == ((s, len(text) - 1),)

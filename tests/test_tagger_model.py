@@ -150,3 +150,29 @@ def test_content_runs_split_only_by_a_quote_mark_are_one_fragment(nlp: Any) -> N
         labels[a:b] = ["B-CON"] + ["I-CON"] * (b - a - 1)
     (cand,) = [c for c in pair(doc, labels) if c.cue]
     assert _texts(text, cand.content) == ["We will win", "Nobody can stop us"]
+
+
+def test_runs_cover_whole_words(nlp: Any) -> None:
+    from newstrace.analysis.tagger.pairing import pair
+
+    # From PolNeAR dev: spaCy splits "didn't" into "did" + "n't" and the transformer labelled
+    # the pieces apart, one cue "did" and another "n't expect" (gold: "didn't expect"); or
+    # it left "were" untagged before "n't too concerned about".
+    text = "Frankly, I didn't expect the vote to pass, Mr. Jones said."
+    doc = nlp(text)
+    words = [t.text for t in doc]
+    labels = ["O"] * len(doc)
+    labels[words.index("I")] = "B-SRC"
+    labels[words.index("did")] = "B-CUE"
+    labels[words.index("n't")] = "B-CUE"
+    labels[words.index("expect")] = "I-CUE"
+    a, b = words.index("the"), words.index("pass") + 1
+    labels[a:b] = ["B-CON"] + ["I-CON"] * (b - a - 1)
+    cues = [_texts(text, c.cue) for c in pair(doc, labels) if c.cue]
+    assert cues == [["didn't expect"]]
+
+    labels[words.index("did")] = "O"
+    cues = [_texts(text, c.cue) for c in pair(doc, labels) if c.cue]
+    assert cues == [["didn't expect"]]
+    # A quote mark glued to a word is not part of the word: runs do not grow over it.
+    assert [_texts(text, c.content) for c in pair(doc, labels) if c.cue] == [["the vote to pass"]]

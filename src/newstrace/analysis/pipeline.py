@@ -256,6 +256,10 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
                 h.content = None  # a content of quote marks alone ("“”")
         # Without that content a hit may say nothing at all (a text of quote marks only).
         hits = [h for h in hits if h.source or h.content]
+    cues = [h.cue[0][0] for h in hits if h.cue]
+    hits = [part for h in hits for part in _content_beside_cue(h, cues)]
+    for h in hits:
+        _content_ends_on_its_word(doc, h)
     if DROP_CONTENTLESS:
         # A cue with a source but nothing said ("opponents ... alleged in a court filing"):
         # completed from the cue's own complement when the parse has one, else dropped, since
@@ -297,6 +301,58 @@ def _complement(doc: Doc, hit: Hit) -> tuple[tuple[int, int], ...] | None:
             continue
         return ((s, e),)
     return None
+
+
+def _content_beside_cue(hit: Hit, cues: Sequence[int]) -> list[Hit]:
+    """A content in pieces whose cue lies outside every gap between them: the piece next to
+    the cue stays its content, the far pieces become an attribution of their own with the
+    same source and cue. Pieces around a cue are one quote ("“X,” he said, “Y”"); pieces on
+    one side of it are two things said (a quote and the next paragraph's quote, a quote and
+    what "he admitted" after it). A far piece holding another cue stays: split off, the
+    attribution nested in it would surface as a top-level one ("You went on television to
+    blame")."""
+    if not hit.content or len(hit.content) < 2 or not hit.cue:
+        return [hit]
+    at = hit.cue[0][0]
+    frags = hit.content
+    if any(frags[k][1] <= at < frags[k + 1][0] for k in range(len(frags) - 1)):
+        return [hit]
+    near = min(frags, key=lambda f: min(abs(f[0] - at), abs(f[1] - at)))
+    far = tuple(f for f in frags if f != near)
+    if any(s <= c < e for s, e in far for c in cues):
+        return [hit]
+    hit.content = (near,)
+    return [hit, replace(hit, content=far)]
+
+
+# A content that stops on one of these leaves the word it modifies outside ("a" of "a
+# location", "income tax" of "income tax returns"): the tagger's boundary, not the writer's.
+_DANGLING_DEPS = frozenset({"det", "amod", "compound", "nummod", "poss"})
+
+
+def _content_ends_on_its_word(doc: Doc, hit: Hit) -> None:
+    """Extends a content that ends on a modifier to the word it modifies, when that word is
+    at most two tokens on and belongs to no other part of the attribution (PolNeAR dev
+    content exact +0.004, train[:150] +0.002)."""
+    if not hit.content:
+        return
+    s, e = hit.content[-1]
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return
+    last = span[-1]
+    head = last.head
+    if (
+        last.dep_ not in _DANGLING_DEPS
+        or not span.end <= head.i <= span.end + 2
+        or head.sent.start != last.sent.start
+    ):
+        return
+    end = head.idx + len(head.text)
+    taken = [*(hit.source or ()), *(hit.cue or ())]
+    if any(a < end and e < b for a, b in taken):
+        return
+    hit.content = (*hit.content[:-1], (s, end))
 
 
 def _speaker_not_listener(doc: Doc, hit: Hit) -> None:

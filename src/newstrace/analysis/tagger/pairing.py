@@ -80,7 +80,7 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
             p += 1
 
     runs: list[Run] = []
-    for role, a, b in label_runs(labels):
+    for role, a, b in _whole_words(doc, label_runs(labels)):
         while a < b and doc[a].is_space:
             a += 1
         while b > a and doc[b - 1].is_space:
@@ -187,6 +187,38 @@ def pair(doc: Doc, labels: Sequence[str], origin: str = "tagger") -> list[Candid
     for r, run in enumerate(runs):
         if run.role == "source" and r not in used_sources:
             out.append(Candidate((run.chars(doc),), None, None, origin=origin, score=0.5))
+    return out
+
+
+def _glued(doc: Doc, i: int) -> bool:
+    """Token i continues the word of token i - 1 ("n't" after "did", "’s" not: a quote)."""
+    return (
+        0 < i < len(doc)
+        and not doc[i - 1].whitespace_
+        and doc[i - 1].text[-1:].isalnum()
+        and doc[i].text[:1].isalnum()
+    )
+
+
+def _whole_words(doc: Doc, runs: Sequence[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
+    """Runs that cover whole words. spaCy splits "didn't" into "did" + "n't", and a tagger
+    may label the pieces apart: one cue "did" and another "n't expect", or "n't saying"
+    alone. Pieces of one role join; a run grows over the rest of a word left untagged."""
+    joined: list[tuple[str, int, int]] = []
+    for role, a, b in runs:
+        if joined and joined[-1][0] == role and joined[-1][2] == a and _glued(doc, a):
+            joined[-1] = (role, joined[-1][1], b)
+        else:
+            joined.append((role, a, b))
+    out: list[tuple[str, int, int]] = []
+    for k, (role, a, b) in enumerate(joined):
+        floor = out[-1][2] if out else 0
+        while a > floor and _glued(doc, a):
+            a -= 1
+        ceiling = joined[k + 1][1] if k + 1 < len(joined) else len(doc)
+        while b < ceiling and _glued(doc, b):
+            b += 1
+        out.append((role, a, b))
     return out
 
 
