@@ -405,3 +405,17 @@ def test_the_statement_is_whoever_spoke_in_a_statement(analyzer: Analyzer) -> No
     res = speaker_of(analyzer, text, "nuclear test center will be discarded", "Kim_Jong_Un")
     said = [a for a in res.attributions if a.content and "discarded" in a.content.text]
     assert said and said[0].source is not None and "Kim" in said[0].source.resolved
+
+
+def test_who_is_the_person_its_titled_noun_names(analyzer: Analyzer) -> None:
+    # claims-dev (NYT on the DNC lawsuit): "The president, who has long denied ..." gave the
+    # source "The president" for "who", so Trump was listed as a disputer twice, once
+    # under the title. The noun a relative pronoun stands for is resolved like any source.
+    text = (
+        "President Trump attacked the lawsuit on Friday.\n\n"
+        "The Democrats' maneuver comes amid intensifying scrutiny of Mr. Trump and his"
+        " associates. The president, who has long denied that his campaign colluded with"
+        " Russia, has attacked the special counsel investigation."
+    )
+    sources = _sources_of(analyzer, text, "his campaign colluded")
+    assert sources and all(s == "Trump" for s in sources), sources

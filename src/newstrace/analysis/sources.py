@@ -274,7 +274,11 @@ class SourceResolver:
             ante_span = Span.of(
                 self.text, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])
             )
-            return self._describe(ante_span, ante)
+            if ante.lower_ in RELATIVE:
+                return self._describe(ante_span, ante)
+            # The noun is resolved as a source of its own would be: "The president, who has
+            # long denied ..." is the president the article names, not "The president".
+            return self._resolve(ante_span, ante)
         if len(words) == 1 and words[0] in PRON_THING | PRON_PERSON | PRON_PLURAL:
             found = self._pronoun(words[0], span.start)
             if found is not None:
