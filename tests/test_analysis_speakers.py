@@ -339,6 +339,21 @@ def test_a_plural_title_is_the_group_the_article_names(analyzer: Analyzer) -> No
     assert "Bob Goodlatte, Trey Gowdy and Devin Nunes" in found, found
 
 
+def test_a_plural_mention_listing_its_people_is_those_people(analyzer: Analyzer) -> None:
+    # claims-dev (NYT on the Comey memos): an earlier "three House Republican committee
+    # chairmen" took the mention that lists the three by name, and the parser made the
+    # names the subject rather than an apposition.
+    text = (
+        "But three House Republican committee chairmen requested last Friday that the memos be"
+        " sent to Congress.\n\nThe three Republican chairmen — Representative Robert W."
+        " Goodlatte of the Judiciary Committee, Representative Devin Nunes of the Intelligence"
+        " Committee and Representative Trey Gowdy of the Oversight Committee — wrote that the"
+        " memos showed no obstruction."
+    )
+    found = {s for s, _c, content in _attributions(analyzer, text) if "no obstruction" in content}
+    assert found == {"Robert W. Goodlatte, Devin Nunes and Trey Gowdy"}, found
+
+
 def test_one_titled_person_is_no_group(analyzer: Analyzer) -> None:
     # Only one chairman named: "the chairmen" stays unresolved rather than becoming him.
     text = (

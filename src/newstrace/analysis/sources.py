@@ -78,6 +78,11 @@ _LESSER = frozenset({"vice", "deputy", "assistant", "associate", "lieutenant", "
 _FORMER = frozenset({"former", "ex", "ex-", "late", "then", "then-", "onetime", "one-time"})
 
 
+# What opens the list of a plural mention's people: "the three chairmen — A, B and C —".
+_LIST_OPENERS = frozenset({"—", "–", "-", "--", ",", ":", "("})
+_LIST_CLOSERS = frozenset({"—", "–", "--", ")", ";"})
+
+
 def _group(names: list[str], head: str) -> _Speaker | None:
     """Two or more people speaking as one source ("A, B and C"); None for fewer."""
     names = list(dict.fromkeys(names))
@@ -293,6 +298,10 @@ class SourceResolver:
             )
         )
         if words and words[0] in DEFINITE and head is not None and not self_named:
+            if head.tag_ in ("NNS", "NNPS") and len(set(self._listed_after(head))) > 1:
+                # "The three Republican chairmen — Representative Robert W. Goodlatte ...":
+                # the mention lists its people; no earlier mention is needed.
+                return self._describe(span, head)
             found = self._definite(head, span.start)
             if found is not None:
                 return found
@@ -620,6 +629,23 @@ class SourceResolver:
             return None
         return self._describe(Span.of(self.text, e.start_char, e.end_char), e.root)
 
+    def _listed_after(self, head: Token) -> list[str]:
+        """The people a plural mention lists right after it, between dashes or after a comma
+        or colon, up to its verb ("The three chairmen — A of ..., B of ... and C of ... —
+        wrote"), however the parser attached them (it often makes the names the subject)."""
+        opener = head.i + 1
+        if opener >= len(self.doc) or self.doc[opener].text not in _LIST_OPENERS:
+            return []
+        end = opener + 1
+        limit = min(head.sent.end, head.head.i if head.head.i > head.i else head.sent.end)
+        while end < limit and self.doc[end].text not in _LIST_CLOSERS:
+            end += 1
+        return [
+            _person_name(e.text)
+            for e in self.ents
+            if e.label_ == "PERSON" and opener < e.start and e.end <= end
+        ]
+
     def _describe(self, span: Span, head: Token | None) -> _Speaker:
         """Name, type and anonymity of a source from its own words."""
         text = span.text.strip()
@@ -656,7 +682,7 @@ class SourceResolver:
                 for e in self.ents
                 if e.start <= t.i < e.end and e.label_ == "PERSON"
             ]
-            group = _group(listed, h)
+            group = _group(listed or self._listed_after(head), h)
             if group is not None:
                 return group
         if ent is None and head is not None and h in DOC_HEADS:
