@@ -462,3 +462,28 @@ def test_content_does_not_stop_on_a_determiner(analyzer: Analyzer) -> None:
     whole = Hit(source=((0, 9),), cue=((10, 14),), content=((s, len(text) - 1),))
     _content_ends_on_its_word(doc, whole)
     assert whole.content == ((s, len(text) - 1),)
+
+
+def test_a_content_stopping_inside_a_quotation_runs_to_its_close() -> None:
+    from newstrace.analysis.pipeline import _content_ends_with_its_quote
+
+    # BASIL: the transformer ended Santorum's content after the quote's first sentences, so
+    # "Some phony theology" had no speaker.
+    text = (
+        "Santorum told voters that Obama's agenda is “not about you. It's about some phony"
+        " ideal. Some phony theology. A different theology.”\n\nLabolt disagreed."
+    )
+    s = text.index("that Obama")
+    cut = text.index(" Some phony")
+    hit = Hit(source=((0, 8),), cue=((9, 13),), content=((s, cut),))
+    _content_ends_with_its_quote(text, hit, [9])
+    assert hit.content == ((s, text.index("”")),)
+    # Another cue before the closing mark: the quote is someone else's from there on.
+    other = Hit(source=((0, 8),), cue=((9, 13),), content=((s, cut),))
+    _content_ends_with_its_quote(text, other, [9, text.index("Some phony")])
+    assert other.content == ((s, cut),)
+    # Outside any quotation nothing changes.
+    end = text.index(" is")
+    plain = Hit(source=((0, 8),), cue=((9, 13),), content=((s, end),))
+    _content_ends_with_its_quote(text, plain, [9])
+    assert plain.content == ((s, end),)

@@ -260,6 +260,7 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
     hits = [part for h in hits for part in _content_beside_cue(h, cues)]
     for h in hits:
         _content_ends_on_its_word(doc, h)
+        _content_ends_with_its_quote(text, h, cues)
     if DROP_CONTENTLESS:
         # A cue with a source but nothing said ("opponents ... alleged in a court filing"):
         # completed from the cue's own complement when the parse has one, else dropped, since
@@ -353,6 +354,29 @@ def _content_ends_on_its_word(doc: Doc, hit: Hit) -> None:
     if any(a < end and e < b for a, b in taken):
         return
     hit.content = (*hit.content[:-1], (s, end))
+
+
+def _content_ends_with_its_quote(text: str, hit: Hit, cues: Sequence[int]) -> None:
+    """A content that stops inside a quotation runs on to the closing quote mark, within its
+    paragraph and when no other cue comes first: "It's about some phony ideal. Some phony
+    theology. A different theology." is one quote of Santorum's, not its first sentences."""
+    if not hit.content:
+        return
+    s, e = hit.content[-1]
+    para_start = text.rfind("\n", 0, e) + 1
+    para_end = text.find("\n", e)
+    if para_end < 0:
+        para_end = len(text)
+    before = text[para_start:e]
+    if before.rfind("“") > before.rfind("”"):
+        close = text.find("”", e, para_end)
+    elif before.count('"') % 2 == 1:
+        close = text.find('"', e, para_end)
+    else:
+        return
+    if close < 0 or any(e <= c < close for c in cues):
+        return
+    hit.content = (*hit.content[:-1], (s, close))
 
 
 def _speaker_not_listener(doc: Doc, hit: Hit) -> None:
