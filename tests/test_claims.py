@@ -224,15 +224,21 @@ def test_one_proposition_in_three_wordings_is_one_claim(pompeo_db: Path) -> None
     assert record is not None
     assert set(record["articles"]) == {"pompeo-times", "pompeo-fox", "pompeo-breitbart"}
     roles = {(m["article"], m["role"]) for m in record["attributions"]}
-    # Fox and Breitbart print it as fact: relays with the attribution dropped.
-    assert {("pompeo-fox", "unattributed"), ("pompeo-breitbart", "unattributed")} <= roles
-    assert {r["name"] for r in record["relays"] if r["kind"] == "unattributed"} == {
-        "Fox News",
-        "Breitbart",
+    # Breitbart prints it as fact (a relay with the attribution dropped); Fox re-reports what
+    # "The Washington Post first reported".
+    assert {("pompeo-fox", "relay"), ("pompeo-breitbart", "unattributed")} <= roles
+    assert {(r["kind"], r["name"], r.get("of")) for r in record["relays"]} == {
+        ("re-report", "Fox News", "The Washington Post"),
+        ("unattributed", "Breitbart", None),
     }
-    # One independent source: the Times's anonymous people; the relays add none.
-    assert record["independent_sources"] == 1
-    assert record["independent_backers"][0]["anonymous"] is True
+    # Two independent sources, as the claims-dev guidelines count them: the Times's anonymous
+    # people (once, however many) and the Post's own reporting; the relays add none.
+    backers = {b["name"]: b["anonymous"] for b in record["independent_backers"]}
+    assert record["independent_sources"] == 2
+    assert backers == {
+        "two people briefed on the secret trip (via The New York Times)": True,
+        "The Washington Post": False,
+    }
     # "The Washington Post first reported": the origin the texts state.
     assert record["origin"]["source"] == "The Washington Post" and record["origin"]["stated"]
     assert record["first_report"]["id"] == "pompeo-times"
@@ -315,7 +321,7 @@ def test_cli_claims_and_trace(pompeo_db: Path) -> None:
     )
     assert js.exit_code == 0, js.output
     record = json.loads(js.output)
-    assert record["independent_sources"] == 1 and "alternatives" in record
+    assert record["independent_sources"] == 2 and "alternatives" in record
     text = runner.invoke(cli, ["trace", "Pompeo met Kim over Easter", "--db", str(pompeo_db)])
     assert "what each source said:" in text.output and "pompeo-fox" in text.output
     miss = runner.invoke(cli, ["trace", "the price of tea", "--db", str(pompeo_db)])
