@@ -111,7 +111,11 @@ def test_info_says_where_the_transformer_encoder_runs(monkeypatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # as a Dask worker runs
     assert json.loads(_run("info", "--format", "json").stdout)["encoder"].startswith("in line")
     monkeypatch.setenv("NEWSTRACE_PROFILE", "fast")
-    assert json.loads(_run("info", "--format", "json").stdout)["encoder"] is None
+    fast = json.loads(_run("info", "--format", "json").stdout)
+    assert fast["encoder"] is None and fast["analysis"] == "in line with the parse"
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    fast = json.loads(_run("info", "--format", "json").stdout)
+    assert fast["analysis"] == "beside the parse, 1 worker process"
 
 
 def test_an_unknown_spacy_model_is_a_clear_error(seed_path):

@@ -25,6 +25,7 @@ from spacy.tokens import Doc, Token
 
 from newstrace import settings
 from newstrace.analysis.attributes import install as install_memo_attributes
+from newstrace.analysis.beside import BesideAnalysis, spare_core
 from newstrace.analysis.chain import build_chain
 from newstrace.analysis.cues import CHANNEL_WORDS
 from newstrace.analysis.extract import (
@@ -212,10 +213,21 @@ class Analyzer:
         self.spacy_model = name
         self.batch_size = batch_size
         self.tagger = _load_tagger(self.profile) if use_tagger else None
+        # fast: the CRF and rules run in a second process while spaCy parses the next batch
+        # (analysis/beside.py), where a core is free. Not the transformer: its encoder already
+        # has that core (a worker doing encoder, CRF and rules fell behind the parse: 1.5x).
+        self.beside = self.profile == "fast" and self.tagger is not None and spare_core()
+        self._beside: BesideAnalysis | None = None
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
         pairs = ((self._prose(a), a) for a in articles)
-        for doc, article in self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size):
+        parsed = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size)
+        if self.beside:
+            if self._beside is None or self._beside.closed:
+                self._beside = BesideAnalysis(self.nlp.lang or "en", self.profile)
+            yield from self._beside.run(parsed, self.batch_size)
+            return
+        for doc, article in parsed:
             yield analyze_doc(doc, article, self.tagger)
 
     def analyze_one(self, article: Article) -> AnalyzedArticle:

@@ -172,12 +172,15 @@ def info() -> dict[str, Any]:
         profile = f"invalid ({exc.message})"
     tagger_path: str | None
     encoder: str | None = None
+    analysis: str | None = None
     if profile == "fast":
         try:
             tagger = load_tagger()
         except NewstraceError:  # a corrupt model file: info must still answer, and say so
             tagger = None
         tagger_path = str(tagger.path) if tagger is not None else None
+        beside = tagger is not None and encoder_threads()[0]
+        analysis = "beside the parse, 1 worker process" if beside else "in line with the parse"
     else:
         # Not loaded here: opening the ONNX session is slow, and only its presence matters.
         tagger_path = str(DEFAULT_ONNX_PATH) if DEFAULT_ONNX_PATH.is_file() else None
@@ -196,6 +199,8 @@ def info() -> dict[str, Any]:
         "tagger": tagger_path,
         # The transformer's encoder: on its own core beside spaCy, or in line (one core).
         "encoder": encoder,
+        # The fast profile's CRF and rules: in a worker process beside spaCy, or in line.
+        "analysis": analysis,
         "settings": {s.name: s.value() for s in settings.ALL},
     }
 
