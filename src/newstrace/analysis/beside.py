@@ -58,10 +58,11 @@ def _analyze(data: bytes, article: Article) -> AnalyzedArticle:
 
 
 def spare_core() -> bool:
-    """Whether this process may use a second core (not a Dask worker held to one)."""
+    """Whether this process may use a second core for a worker: not a Dask worker held to one
+    core, nor a daemon process (which may not start children)."""
     from newstrace.analysis.tagger.onnx_tagger import encoder_threads
 
-    return encoder_threads()[0]
+    return encoder_threads()[0] and not multiprocessing.current_process().daemon
 
 
 class BesideAnalysis:
