@@ -3,6 +3,10 @@ what the same analysis in line gives, in input order."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -25,14 +29,17 @@ def _articles() -> list[Article]:
     ]
 
 
-def test_beside_the_parse_is_the_same_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("profile", ["fast", "transformer"])
+def test_beside_the_parse_is_the_same_analysis(
+    monkeypatch: pytest.MonkeyPatch, profile: str
+) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    beside = Analyzer(profile="fast", batch_size=2)
+    beside = Analyzer(profile=profile, batch_size=2)
     if beside.tagger is None:
-        pytest.skip("no CRF tagger shipped in this checkout")
+        pytest.skip(f"no {profile} tagger shipped in this checkout")
     assert beside.beside
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # a process held to one core: in line
-    in_line = Analyzer(profile="fast", batch_size=2)
+    in_line = Analyzer(profile=profile, batch_size=2)
     assert not in_line.beside
     articles = _articles() * 3  # more than two batches in flight
     got = list(beside.analyze(articles))
@@ -45,3 +52,46 @@ def test_beside_the_parse_is_the_same_analysis(monkeypatch: pytest.MonkeyPatch) 
     worker = beside._beside
     assert [r.attributions for r in beside.analyze(articles[:1])] == [want[0].attributions]
     assert beside._beside is worker
+
+
+def _cmdline(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+@pytest.mark.slow
+def test_the_worker_leaves_with_a_killed_parent(tmp_path: Path) -> None:
+    """A main process killed outright never shuts its pool down; its worker must not stay
+    behind (the durability tests SIGKILL ingests)."""
+    text = FILES[-1].read_text(encoding="utf-8")
+    paths = []
+    for k in range(40):
+        path = tmp_path / f"a{k}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"), OMP_NUM_THREADS="2")
+    cli = [sys.executable, "-c", "from newstrace.cli import main; main()"]
+    cmd = [*cli, "analyze", "--profile", "fast", *paths]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        children: list[str] = []
+        deadline = time.monotonic() + 60
+        while not children and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.2)
+            children = [
+                c
+                for c in subprocess.run(
+                    ["pgrep", "-P", str(proc.pid)], capture_output=True, text=True
+                ).stdout.split()
+                if "spawn_main" in _cmdline(c)  # the worker, not the resource tracker
+            ]
+        assert children, "no worker process started"
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(Path(f"/proc/{c}").exists() for c in children):
+        time.sleep(0.2)
+    assert not [c for c in children if Path(f"/proc/{c}").exists()]

@@ -16,8 +16,11 @@ line. ``analyze_one`` (one text: the web app, the tests) never starts it.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.connection
+import os
+import threading
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from typing import Any
 
@@ -43,18 +46,38 @@ def _start(lang: str, profile: str) -> None:
     # Ctrl-C is the main process's to handle (it stops the run and the pool); a worker that
     # took it too would print a traceback of its own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A main process killed outright (SIGKILL, the OOM killer) never shuts the pool down, and
+    # the worker would wait on its queue for ever: it leaves when its parent is gone.
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent.sentinel,), daemon=True).start()
 
     from newstrace.analysis.pipeline import _load_tagger
 
     _state["vocab"] = spacy.blank(lang).vocab
-    _state["tagger"] = _load_tagger(profile)
+    if profile == "transformer":
+        # The encoder stays in the main process (a thread beside its parse); the worker gets
+        # each text's scores and does the rest.
+        from newstrace.analysis.tagger.onnx_tagger import load_encoded_tagger
+
+        _state["tagger"] = load_encoded_tagger()
+    else:
+        _state["tagger"] = _load_tagger(profile)
 
 
-def _analyze(data: bytes, article: Article) -> AnalyzedArticle:
+def _exit_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(0)
+
+
+def _analyze(data: bytes, article: Article, encoded: Any = None) -> AnalyzedArticle:
     from newstrace.analysis.pipeline import analyze_doc
 
     doc = Doc(_state["vocab"]).from_bytes(data)
-    return analyze_doc(doc, article, _state["tagger"])
+    tagger = _state["tagger"]
+    if encoded is not None:
+        tagger.given = encoded
+    return analyze_doc(doc, article, tagger)
 
 
 def spare_core() -> bool:
@@ -80,14 +103,19 @@ class BesideAnalysis:
         self.closed = False
 
     def run(
-        self, parsed: Iterable[tuple[Doc, Article]], batch_size: int
+        self,
+        parsed: Iterable[tuple[Doc, Article]],
+        batch_size: int,
+        encoded: Callable[[Doc], Any] | None = None,
     ) -> Iterator[AnalyzedArticle]:
+        """``encoded``: the transformer's encoder scores of a parsed Doc's text, sent along."""
         window: deque[Future[AnalyzedArticle]] = deque()
         limit = max(1, batch_size) * LOOKAHEAD_BATCHES
         try:
             for doc, article in parsed:
                 data = doc.to_bytes(exclude=_EXCLUDE)
-                window.append(self._pool.submit(_analyze, data, article))
+                scores = encoded(doc) if encoded is not None else None
+                window.append(self._pool.submit(_analyze, data, article, scores))
                 while window and (len(window) > limit or window[0].done()):
                     yield window.popleft().result()
             while window:

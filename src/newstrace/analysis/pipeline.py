@@ -213,10 +213,11 @@ class Analyzer:
         self.spacy_model = name
         self.batch_size = batch_size
         self.tagger = _load_tagger(self.profile) if use_tagger else None
-        # fast: the CRF and rules run in a second process while spaCy parses the next batch
-        # (analysis/beside.py), where a core is free. Not the transformer: its encoder already
-        # has that core (a worker doing encoder, CRF and rules fell behind the parse: 1.5x).
-        self.beside = self.profile == "fast" and self.tagger is not None and spare_core()
+        # The tagger's decoding and the rules run in a second process while spaCy parses the
+        # next batch (analysis/beside.py), where a core is free. The transformer's encoder
+        # stays a thread of this process, started on each text before its parse: the worker,
+        # which also ran the encoder, fell behind the parse (1.5x).
+        self.beside = self.tagger is not None and spare_core()
         self._beside: BesideAnalysis | None = None
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
@@ -225,7 +226,9 @@ class Analyzer:
         if self.beside:
             if self._beside is None or self._beside.closed:
                 self._beside = BesideAnalysis(self.nlp.lang or "en", self.profile)
-            yield from self._beside.run(parsed, self.batch_size)
+            yield from self._beside.run(
+                parsed, self.batch_size, getattr(self.tagger, "encoded", None)
+            )
             return
         for doc, article in parsed:
             yield analyze_doc(doc, article, self.tagger)

@@ -175,37 +175,70 @@ class OnnxTagger:
             scores[w.core_start : w.core_stop] = out[0, a : a + w.core_stop - w.core_start]
         return offsets, scores
 
+    def encoded(self, doc: Doc) -> Scores:
+        """The encoder's word-piece scores for ``doc``'s text: the prefetched run when there is
+        one (waiting for it if need be), else computed now."""
+        return self._scores_of(doc_text(doc))
+
     def token_scores(self, doc: Doc) -> np.ndarray:
         """(tokens, labels) log-probabilities: each token those of its first word-piece."""
-        offsets, wp = self._scores_of(doc_text(doc))
-        out = np.zeros((len(doc), len(LABELS)), dtype=np.float32)
-        out[:, 0] = 0.0
-        out[:, 1:] = -30.0  # a token with no word-piece (whitespace) is outside
-        j = 0
-        n = len(offsets)
-        for tok in doc:
-            if tok.is_space:
-                continue
-            s, e = tok.idx, tok.idx + len(tok.text)
-            while j < n and offsets[j][1] <= s:
-                j += 1
-            if j < n and offsets[j][0] < e:
-                out[tok.i] = wp[j]
-        return out
+        return token_scores(doc, self._scores_of(doc_text(doc)))
 
     def labels(self, doc: Doc) -> list[str]:
         if len(doc) == 0:
             return []
-        scores = self.token_scores(doc)
-        if self.companion is not None and self.mix > 0:
-            # Average the two taggers' label probabilities: they err in different places.
-            crf = np.asarray(self.companion.marginals(doc, LABELS), dtype=np.float32)
-            p = (1 - self.mix) * np.exp(scores) + self.mix * crf
-            scores = np.log(np.clip(p, 1e-9, None))
-        return [LABELS[i] for i in viterbi(scores)]
+        return decode(doc, self.token_scores(doc), self.companion, self.mix)
 
     def predict(self, doc: Doc) -> list[Candidate]:
         return pair(doc, self.labels(doc), origin="transformer")
+
+
+class EncodedTagger:
+    """What the transformer tagger does after its encoder, for a text encoded elsewhere (the
+    main process's encoder thread, when the rest of the analysis runs in a worker process):
+    the CRF mix, the decoding and the pairing. ``predict`` needs ``given`` set first."""
+
+    def __init__(self, companion: Any, mix: float) -> None:
+        self.companion = companion
+        self.mix = mix
+        self.given: Scores | None = None
+
+    def predict(self, doc: Doc) -> list[Candidate]:
+        if len(doc) == 0:
+            return pair(doc, [], origin="transformer")
+        if self.given is None:
+            raise ValueError("EncodedTagger.predict needs the text's encoder scores first")
+        scores = token_scores(doc, self.given)
+        return pair(doc, decode(doc, scores, self.companion, self.mix), origin="transformer")
+
+
+def token_scores(doc: Doc, encoded: Scores) -> np.ndarray:
+    """(tokens, labels) log-probabilities: each token those of its first word-piece."""
+    offsets, wp = encoded
+    out = np.zeros((len(doc), len(LABELS)), dtype=np.float32)
+    out[:, 0] = 0.0
+    out[:, 1:] = -30.0  # a token with no word-piece (whitespace) is outside
+    j = 0
+    n = len(offsets)
+    for tok in doc:
+        if tok.is_space:
+            continue
+        s, e = tok.idx, tok.idx + len(tok.text)
+        while j < n and offsets[j][1] <= s:
+            j += 1
+        if j < n and offsets[j][0] < e:
+            out[tok.i] = wp[j]
+    return out
+
+
+def decode(doc: Doc, scores: np.ndarray, companion: Any, mix: float) -> list[str]:
+    """BIO labels from (tokens, labels) log-probabilities, mixed with the CRF's marginals."""
+    if companion is not None and mix > 0:
+        # Average the two taggers' label probabilities: they err in different places.
+        crf = np.asarray(companion.marginals(doc, LABELS), dtype=np.float32)
+        p = (1 - mix) * np.exp(scores) + mix * crf
+        scores = np.log(np.clip(p, 1e-9, None))
+    return [LABELS[i] for i in viterbi(scores)]
 
 
 _CACHE: dict[Path, OnnxTagger] = {}
@@ -219,6 +252,19 @@ def crf_mix(path: Path) -> float:
         return float(json.loads(side.read_text(encoding="utf-8")).get("crf_mix", 0.0))
     except (OSError, ValueError, TypeError):
         return 0.0
+
+
+def load_encoded_tagger(path: Path | None = None) -> EncodedTagger:
+    """The transformer tagger's decoding and CRF mix, without its encoder (no ONNX session):
+    for a worker process that receives each text's encoder scores."""
+    target = (path or DEFAULT_ONNX_PATH).resolve()
+    mix = crf_mix(target)
+    companion = None
+    if mix > 0:
+        from newstrace.analysis.tagger.crf import load_tagger
+
+        companion = load_tagger()
+    return EncodedTagger(companion, mix if companion is not None else 0.0)
 
 
 def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
