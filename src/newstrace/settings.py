@@ -81,7 +81,7 @@ PROFILE = Setting(
 PROFILES = ("default", "fast", "transformer")
 # What "default" runs: the transformer, now the more accurate on PolNeAR dev (exact F1
 # 0.804 / 0.744 / 0.636 against the CRF's 0.770 / 0.710 / 0.575), as right about quote speakers
-# on BASIL dev (0.926), with claims-dev claims as good (B-cubed 0.799 against 0.798), at 1.3x
+# on BASIL dev (0.926), with claims-dev claims as good (B-cubed 0.799 against 0.798), at 1.04x
 # a bare parse in wall time on two cores (README "Profiles"). ``fast`` is for bulk runs.
 DEFAULT_PROFILE = "transformer"
 

@@ -1,4 +1,4 @@
-"""The ``fast`` profile's analysis of a parsed text in a second process, beside the parse.
+"""The analysis of a parsed text in a second process, beside the parse.
 
 spaCy's parse is most of the cost of ``analyze`` and holds the GIL, and so do the CRF's
 features, crfsuite and the rules that follow it (about 30-40 ms an article): a thread beside
@@ -7,10 +7,14 @@ of texts, one worker process takes each parsed ``Doc`` (serialised, about 2.5 ms
 runs ``analyze_doc`` on it; the main process only parses and collects the results in input
 order. The results are the same ``AnalyzedArticle``s, attribute for attribute (the worker reads
 the Doc into a blank vocabulary of the same language, which keeps every string the Doc needs).
+For the transformer profile the encoder stays a thread of the main process, started on each
+text before its parse (``OnnxTagger.prefetch``); its scores go to the worker with the Doc, and
+the worker mixes in the CRF, decodes, pairs and runs the rules (``EncodedTagger``).
 
 It runs only where the process has a core to spare (``encoder_threads``, as the transformer's
 encoder beside the parse): a Dask worker held to one core (``OMP_NUM_THREADS=1``) analyses in
-line. ``analyze_one`` (one text: the web app, the tests) never starts it.
+line. ``analyze_one`` (one text: the web app, the tests) never starts it. The worker leaves when
+its parent does, even one killed outright.
 """
 
 from __future__ import annotations
