@@ -33,6 +33,18 @@ def _texts(text: str, frags: Any) -> list[str]:
     return [text[s:e] for s, e in frags] if frags else []
 
 
+def _labelled(nlp: Any, text: str, runs: list[tuple[str, str, str]]) -> tuple[Any, list[str]]:
+    """The parsed text and BIO labels with a run of ``role`` from word ``first`` to ``last``
+    for each of ``runs``."""
+    doc = nlp(text)
+    words = [t.text for t in doc]
+    labels = ["O"] * len(doc)
+    for role, first, last in runs:
+        a, b = words.index(first), words.index(last) + 1
+        labels[a:b] = [f"B-{role}"] + [f"I-{role}"] * (b - a - 1)
+    return doc, labels
+
+
 def test_missing_model_is_none(tmp_path: Path) -> None:
     assert load_tagger(tmp_path / "absent.crfsuite") is None
 
@@ -140,14 +152,12 @@ def test_content_runs_split_only_by_a_quote_mark_are_one_fragment(nlp: Any) -> N
     assert _texts(text, cand.content) == ["that, “For those few people knocking me, it is fine"]
 
     text = '"We will win." Clinton said. "Nobody can stop us."'
-    doc = nlp(text)
-    words = [t.text for t in doc]
-    labels = ["O"] * len(doc)
-    labels[words.index("Clinton")] = "B-SRC"
-    labels[words.index("said")] = "B-CUE"
-    for first, last in (("We", "win"), ("Nobody", "us")):
-        a, b = words.index(first), words.index(last) + 1
-        labels[a:b] = ["B-CON"] + ["I-CON"] * (b - a - 1)
+    doc, labels = _labelled(
+        nlp,
+        text,
+        [("SRC", "Clinton", "Clinton"), ("CUE", "said", "said"), ("CON", "We", "win")]
+        + [("CON", "Nobody", "us")],
+    )
     (cand,) = [c for c in pair(doc, labels) if c.cue]
     assert _texts(text, cand.content) == ["We will win", "Nobody can stop us"]
 
@@ -159,19 +169,16 @@ def test_runs_cover_whole_words(nlp: Any) -> None:
     # the pieces apart, one cue "did" and another "n't expect" (gold: "didn't expect"); or
     # it left "were" untagged before "n't too concerned about".
     text = "Frankly, I didn't expect the vote to pass, Mr. Jones said."
-    doc = nlp(text)
-    words = [t.text for t in doc]
-    labels = ["O"] * len(doc)
-    labels[words.index("I")] = "B-SRC"
-    labels[words.index("did")] = "B-CUE"
-    labels[words.index("n't")] = "B-CUE"
-    labels[words.index("expect")] = "I-CUE"
-    a, b = words.index("the"), words.index("pass") + 1
-    labels[a:b] = ["B-CON"] + ["I-CON"] * (b - a - 1)
+    doc, labels = _labelled(
+        nlp,
+        text,
+        [("SRC", "I", "I"), ("CUE", "did", "did"), ("CUE", "n't", "expect")]
+        + [("CON", "the", "pass")],
+    )
     cues = [_texts(text, c.cue) for c in pair(doc, labels) if c.cue]
     assert cues == [["didn't expect"]]
 
-    labels[words.index("did")] = "O"
+    labels[[t.text for t in doc].index("did")] = "O"
     cues = [_texts(text, c.cue) for c in pair(doc, labels) if c.cue]
     assert cues == [["didn't expect"]]
     # A quote mark glued to a word is not part of the word: runs do not grow over it.
