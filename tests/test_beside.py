@@ -52,6 +52,11 @@ def test_beside_the_parse_is_the_same_analysis(
     worker = beside._beside
     assert [r.attributions for r in beside.analyze(articles[:1])] == [want[0].attributions]
     assert beside._beside is worker
+    beside.close()
+    assert beside._beside is None and worker is not None and worker.closed
+    # Closed, it starts a new worker when asked again.
+    assert [r.attributions for r in beside.analyze(articles[:1])] == [want[0].attributions]
+    beside.close()
 
 
 def _cmdline(pid: str) -> str:

@@ -233,6 +233,13 @@ class Analyzer:
         for doc, article in parsed:
             yield analyze_doc(doc, article, self.tagger)
 
+    def close(self) -> None:
+        """Stops the worker process beside the parse, if one was started (``ingest`` calls this
+        when its batch is done; a process that exits stops it anyway)."""
+        if self._beside is not None:
+            self._beside.close()
+            self._beside = None
+
     def analyze_one(self, article: Article) -> AnalyzedArticle:
         return analyze_doc(self.nlp(self._prose(article)), article, self.tagger)
 
