@@ -50,12 +50,19 @@ def test_beside_the_parse_is_the_same_analysis(
     assert any(r.attributions for r in got)
     # A second run reuses the worker.
     worker = beside._beside
-    assert [r.attributions for r in beside.analyze(articles[:1])] == [want[0].attributions]
+    assert worker is not None
+    assert [r.attributions for r in beside.analyze(articles)] == [r.attributions for r in want]
     assert beside._beside is worker
     beside.close()
-    assert beside._beside is None and worker is not None and worker.closed
-    # Closed, it starts a new worker when asked again.
-    assert [r.attributions for r in beside.analyze(articles[:1])] == [want[0].attributions]
+    assert beside._beside is None and worker.closed
+    # A first batch is analysed in line: a single text starts no worker.
+    assert [r.attributions for r in beside.analyze(articles[:2])] == [
+        r.attributions for r in want[:2]
+    ]
+    assert beside._beside is None
+    # More than a batch: a new worker.
+    assert [r.attributions for r in beside.analyze(articles)] == [r.attributions for r in want]
+    assert beside._beside is not None and beside._beside is not worker
     beside.close()
 
 

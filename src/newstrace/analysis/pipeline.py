@@ -14,6 +14,7 @@ paragraph).
 
 from __future__ import annotations
 
+import itertools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
@@ -222,12 +223,21 @@ class Analyzer:
 
     def analyze(self, articles: Iterable[Article]) -> Iterator[AnalyzedArticle]:
         pairs = ((self._prose(a), a) for a in articles)
-        parsed = self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size)
+        parsed = iter(self.nlp.pipe(pairs, as_tuples=True, batch_size=self.batch_size))
         if self.beside:
+            # The first batch in line: a worker takes seconds to start, which a run of a few
+            # texts (the README's example) would wait for and never win back.
+            for doc, article in itertools.islice(parsed, self.batch_size):
+                yield analyze_doc(doc, article, self.tagger)
+            rest = next(parsed, None)
+            if rest is None:
+                return
             if self._beside is None or self._beside.closed:
                 self._beside = BesideAnalysis(self.nlp.lang or "en", self.profile)
             yield from self._beside.run(
-                parsed, self.batch_size, getattr(self.tagger, "encoded", None)
+                itertools.chain([rest], parsed),
+                self.batch_size,
+                getattr(self.tagger, "encoded", None),
             )
             return
         for doc, article in parsed:
