@@ -142,3 +142,37 @@ def test_a_process_held_to_one_core_runs_the_encoder_in_line() -> None:
     )
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     subprocess.run([sys.executable, "-c", code], check=True, env=env)
+
+
+def _copy_model(tmp_path: Path, ensemble: list[str]) -> Path:
+    import json
+    import shutil
+
+    target = tmp_path / "attribution.onnx"
+    shutil.copy(DEFAULT_ONNX_PATH, target)
+    side = json.loads(DEFAULT_ONNX_PATH.with_name(DEFAULT_ONNX_PATH.name + ".json").read_text())
+    side["ensemble"] = ensemble
+    target.with_name(target.name + ".json").write_text(json.dumps(side))
+    return target
+
+
+@shipped
+def test_an_ensemble_of_a_model_with_its_twin_scores_as_the_model(tmp_path: Path) -> None:
+    import shutil
+
+    target = _copy_model(tmp_path, ["twin.onnx"])
+    shutil.copy(DEFAULT_ONNX_PATH, tmp_path / "twin.onnx")
+    text = "“The bill will cost jobs,” McConnell said.\n\nThe White House declined to comment."
+    alone = OnnxTagger(DEFAULT_ONNX_PATH).wordpiece_scores(text)
+    pair = OnnxTagger(target)
+    assert len(pair._sessions) == 2
+    together = pair.wordpiece_scores(text)
+    assert alone[0] == together[0]
+    np.testing.assert_allclose(alone[1], together[1], atol=1e-4)
+
+
+@shipped
+def test_a_missing_ensemble_member_is_a_model_error_naming_it(tmp_path: Path) -> None:
+    target = _copy_model(tmp_path, ["second.onnx"])
+    with pytest.raises(ModelError, match="second.onnx"):
+        OnnxTagger(target)

@@ -117,7 +117,8 @@ class OnnxTagger:
                 f"the transformer tagger needs onnxruntime and tokenizers: {exc}",
                 hint="pip install onnxruntime==1.31.1 tokenizers==0.23.3, or use --profile fast",
             ) from exc
-        for f in (path, tokenizer):
+        members = [path, *ensemble_members(path)]
+        for f in (*members, tokenizer):
             if not f.is_file():
                 raise ModelError(f"transformer tagger file {f} is missing", hint=_FIX)
         self.path = path
@@ -132,7 +133,10 @@ class OnnxTagger:
             # Analysis runs in one process per worker: more threads than cores only contend.
             opts.inter_op_num_threads = 1
             opts.intra_op_num_threads = threads
-            self._sess = ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
+            self._sessions = [
+                ort.InferenceSession(str(f), opts, providers=["CPUExecutionProvider"])
+                for f in members
+            ]
         except Exception as exc:  # onnxruntime raises its own exception types
             raise ModelError(
                 f"transformer tagger {path} could not be loaded: {exc}", hint=_FIX
@@ -170,7 +174,11 @@ class OnnxTagger:
         scores = np.zeros((len(offsets), len(LABELS)), dtype=np.float32)
         for w in windows(text, offsets, RUN_CONTEXT):
             x = np.array([[CLS, *ids[w.start : w.stop], SEP]], dtype=np.int64)
-            out = self._sess.run(None, {"input_ids": x, "attention_mask": np.ones_like(x)})[0]
+            feed = {"input_ids": x, "attention_mask": np.ones_like(x)}
+            outs = [sess.run(None, feed)[0] for sess in self._sessions]
+            # Members vote with their label probabilities (the mean, not of log-probabilities:
+            # one member's confident "outside" must not veto the others' span).
+            out = outs[0] if len(outs) == 1 else np.log(np.mean(np.exp(outs), axis=0))
             a = w.core_start - w.start + 1
             scores[w.core_start : w.core_stop] = out[0, a : a + w.core_stop - w.core_start]
         return offsets, scores
@@ -252,6 +260,17 @@ def crf_mix(path: Path) -> float:
         return float(json.loads(side.read_text(encoding="utf-8")).get("crf_mix", 0.0))
     except (OSError, ValueError, TypeError):
         return 0.0
+
+
+def ensemble_members(path: Path) -> list[Path]:
+    """Further models whose probabilities are averaged with ``path``'s (``ensemble`` in
+    ``<model>.json``: file names beside it)."""
+    side = path.with_name(path.name + ".json")
+    try:
+        names = json.loads(side.read_text(encoding="utf-8")).get("ensemble") or []
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [path.with_name(str(n)) for n in names]
 
 
 def load_encoded_tagger(path: Path | None = None) -> EncodedTagger:
