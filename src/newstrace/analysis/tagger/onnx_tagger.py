@@ -276,14 +276,19 @@ def ensemble_members(path: Path) -> list[Path]:
 def load_encoded_tagger(path: Path | None = None) -> EncodedTagger:
     """The transformer tagger's decoding and CRF mix, without its encoder (no ONNX session):
     for a worker process that receives each text's encoder scores."""
-    target = (path or DEFAULT_ONNX_PATH).resolve()
-    mix = crf_mix(target)
-    companion = None
-    if mix > 0:
-        from newstrace.analysis.tagger.crf import load_tagger
+    return EncodedTagger(*_crf_companion((path or DEFAULT_ONNX_PATH).resolve()))
 
-        companion = load_tagger()
-    return EncodedTagger(companion, mix if companion is not None else 0.0)
+
+def _crf_companion(target: Path) -> tuple[Any, float]:
+    """(the shipped CRF tagger, its mix weight) for the model at ``target``; (None, 0.0) when
+    its ``.json`` mixes none in or no CRF model is installed."""
+    mix = crf_mix(target)
+    if mix <= 0:
+        return None, 0.0
+    from newstrace.analysis.tagger.crf import load_tagger
+
+    companion = load_tagger()
+    return companion, mix if companion is not None else 0.0
 
 
 def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
@@ -293,12 +298,7 @@ def load_onnx_tagger(path: Path | None = None) -> OnnxTagger:
     with _LOCK:
         if target not in _CACHE:
             tagger = OnnxTagger(target)
-            mix = crf_mix(target)
-            if mix > 0:
-                from newstrace.analysis.tagger.crf import load_tagger
-
-                tagger.companion = load_tagger()
-                tagger.mix = mix if tagger.companion is not None else 0.0
+            tagger.companion, tagger.mix = _crf_companion(target)
             _CACHE[target] = tagger
         return _CACHE[target]
 
