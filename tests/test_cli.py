@@ -106,10 +106,13 @@ def test_info_names_a_spacy_model_that_spacy_can_load():
 def test_info_says_where_the_transformer_encoder_runs(monkeypatch) -> None:
     monkeypatch.setenv("NEWSTRACE_PROFILE", "transformer")
     monkeypatch.setenv("OMP_NUM_THREADS", "2")
-    beside = json.loads(_run("info", "--format", "json").stdout)["encoder"]
-    assert beside.startswith("beside the parse, 1 ")
+    transformer = json.loads(_run("info", "--format", "json").stdout)
+    assert transformer["encoder"].startswith("beside the parse, 1 ")
+    assert transformer["analysis"] == "beside the parse, 1 worker process"
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # as a Dask worker runs
-    assert json.loads(_run("info", "--format", "json").stdout)["encoder"].startswith("in line")
+    transformer = json.loads(_run("info", "--format", "json").stdout)
+    assert transformer["encoder"].startswith("in line")
+    assert transformer["analysis"] == "in line with the parse"
     monkeypatch.setenv("NEWSTRACE_PROFILE", "fast")
     fast = json.loads(_run("info", "--format", "json").stdout)
     assert fast["encoder"] is None and fast["analysis"] == "in line with the parse"

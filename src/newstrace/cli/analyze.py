@@ -162,6 +162,7 @@ def info() -> dict[str, Any]:
     """Versions and the pipeline the analysis would use, as plain data."""
     import spacy
 
+    from newstrace.analysis.beside import spare_core
     from newstrace.analysis.tagger import load_tagger
     from newstrace.analysis.tagger.onnx_tagger import DEFAULT_ONNX_PATH, encoder_threads
 
@@ -179,14 +180,18 @@ def info() -> dict[str, Any]:
         except NewstraceError:  # a corrupt model file: info must still answer, and say so
             tagger = None
         tagger_path = str(tagger.path) if tagger is not None else None
-        beside = tagger is not None and encoder_threads()[0]
-        analysis = "beside the parse, 1 worker process" if beside else "in line with the parse"
     else:
         # Not loaded here: opening the ONNX session is slow, and only its presence matters.
         tagger_path = str(DEFAULT_ONNX_PATH) if DEFAULT_ONNX_PATH.is_file() else None
         beside, threads = encoder_threads()
         where = "beside the parse" if beside else "in line with the parse"
         encoder = f"{where}, {threads or 'one per core'} onnxruntime thread(s)"
+    # The same test the Analyzer makes (Analyzer.beside), for either profile.
+    if tagger_path is not None:
+        beside_parse = spare_core()
+        analysis = (
+            "beside the parse, 1 worker process" if beside_parse else "in line with the parse"
+        )
     return {
         "newstrace": __version__,
         "python": platform.python_version(),
@@ -199,7 +204,7 @@ def info() -> dict[str, Any]:
         "tagger": tagger_path,
         # The transformer's encoder: on its own core beside spaCy, or in line (one core).
         "encoder": encoder,
-        # The fast profile's CRF and rules: in a worker process beside spaCy, or in line.
+        # The tagger's decoding and the rules: in a worker process beside spaCy, or in line.
         "analysis": analysis,
         "settings": {s.name: s.value() for s in settings.ALL},
     }
