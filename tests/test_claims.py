@@ -757,3 +757,25 @@ def test_a_surname_alone_is_the_same_disputer_as_the_full_name() -> None:
     assert merged["sources"] == ["Brad Parscale", "Parscale"]
     assert merged["articles"] == ["a", "b"]
     assert where == {"person:parscale": {1, 2}, "kremlin": {3}}
+
+
+def test_an_attribution_split_into_sentences_is_pointed_at_once() -> None:
+    # claims-dev: a quoted paragraph is one statement per sentence, and the origin of the
+    # Pompeo claim listed ["wcl50-0_M", 9] twice.
+    from newstrace.linking.provenance import ArticleInfo, provenance
+
+    text = (
+        '"The meeting went very well. A relationship was formed," Trump said of Pompeo\'s trip. '
+        "Pompeo met Kim over Easter weekend, officials said."
+    )
+    quote = _attr(text, "Trump", "said", "The meeting went very well. A relationship was formed,")
+    art = ArticleInfo(1, "k", "a", "a.txt", None, "Fox News", "2018-04-18", text=text)
+    art.attributions = [quote]
+    first, second = (
+        Statement(0, 0, "claim", Span.of(text, s, e), quote) for s, e in ((1, 28), (29, 55))
+    )
+    record = provenance("c1", [first, second], [art], frozenset())
+    assert record["origin"]["attributions"] == [["a", 0]]
+    assert record["independent_backers"]
+    for backer in record["independent_backers"]:
+        assert backer["attributions"] == [["a", 0]]

@@ -684,7 +684,9 @@ def provenance(
         v["stated"] = v["stated"] or stated
         if when(st) < v["first"]:
             v["first"], v["ref"] = when(st), (art, st)
-        if st.index is not None:
+        # One attribution can be several statements of a claim (a quoted paragraph's
+        # sentences): it is pointed at once.
+        if st.index is not None and _article_ref(art, st) not in v["attributions"]:
             v["attributions"].append(_article_ref(art, st))
 
     for st in ordered:
@@ -751,7 +753,8 @@ def provenance(
                 }
             if art.id not in b["articles"]:
                 b["articles"].append(art.id)
-            b["attributions"].append(_article_ref(art, st))
+            if _article_ref(art, st) not in b["attributions"]:
+                b["attributions"].append(_article_ref(art, st))
             if bkey[0] == "via":
                 cited.setdefault(bkey, []).append((art.id, st, a))
             if _is_medium(a, media) and bkey[1] != norm(art.publisher or ""):
