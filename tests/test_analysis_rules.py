@@ -487,3 +487,15 @@ def test_a_content_stopping_inside_a_quotation_runs_to_its_close() -> None:
     plain = Hit(source=((0, 8),), cue=((9, 13),), content=((s, end),))
     _content_ends_with_its_quote(text, plain, [9])
     assert plain.content == ((s, end),)
+
+
+def test_a_ledes_content_starts_after_the_dateline(analyzer: Analyzer) -> None:
+    # claims-dev (NYT): the place stood at the head of the Pompeo claim's text.
+    text = (
+        "WEST PALM BEACH, Fla. — President Trump dispatched the C.I.A. director to North Korea "
+        "to meet with its leader, two people briefed on the secret trip said."
+    )
+    rec = analyzer.analyze_one(Article("t.txt", text, ArticleMeta(title=None)))
+    contents = [a.content.text for a in rec.attributions if a.content]
+    assert any(c.startswith("President Trump dispatched") for c in contents), contents
+    assert not any("PALM BEACH" in c for c in contents)

@@ -40,6 +40,7 @@ from newstrace.analysis.extract import (
 from newstrace.analysis.hedges import hedges_in
 from newstrace.analysis.sources import SourceResolver
 from newstrace.errors import ModelError
+from newstrace.ingest.meta import find_dateline
 from newstrace.model import AnalyzedArticle, Article, Attribution, Source, Span
 
 __all__ = [
@@ -290,6 +291,10 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         hits = [h for h in hits if h.source or h.content]
     cues = [h.cue[0][0] for h in hits if h.cue]
     hits = [part for h in hits for part in _content_beside_cue(h, cues)]
+    dateline = find_dateline(text, article.body_start)
+    if dateline is not None:
+        for h in hits:
+            _content_after_dateline(h, dateline.end)
     for h in hits:
         _content_ends_on_its_word(doc, h)
         _content_ends_with_its_quote(text, h, cues)
@@ -361,6 +366,16 @@ def _content_beside_cue(hit: Hit, cues: Sequence[int]) -> list[Hit]:
 # A content that stops on one of these leaves the word it modifies outside ("a" of "a
 # location", "income tax" of "income tax returns"): the tagger's boundary, not the writer's.
 _DANGLING_DEPS = frozenset({"det", "amod", "compound", "nummod", "poss"})
+
+
+def _content_after_dateline(hit: Hit, prose_start: int) -> None:
+    """A lede's content starts after the dateline: "WEST PALM BEACH, Fla. — [President Trump
+    dispatched ...]" (claims-dev: the place stood at the head of the claim's text)."""
+    if not hit.content:
+        return
+    s, e = hit.content[0]
+    if s < prose_start < e:
+        hit.content = ((prose_start, e), *hit.content[1:])
 
 
 def _content_ends_on_its_word(doc: Doc, hit: Hit) -> None:
