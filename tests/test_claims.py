@@ -538,6 +538,9 @@ def test_the_outlet_that_first_reported_is_the_origin_not_what_it_reported() -> 
         "Politico",
         True,
     )
+    # claims-dev (NYT): "Mr." does not end the sentence; the origin was "Mr".
+    pompeo = "The Washington Post first reported Mr. Pompeo’s trip, which took place over Easter."
+    assert origin(pompeo, "trip") == ("The Washington Post", True)
 
 
 DNC_REACTIONS = [

@@ -37,6 +37,7 @@ from newstrace.linking.statements import (
     is_dispute,
     is_reference,
     rejects_in_own_words,
+    sentences,
 )
 from newstrace.linking.text import sort_key
 from newstrace.model import Attribution
@@ -558,10 +559,16 @@ def stated_origin(
     text = art.text
     if not text:
         return None
-    # The sentence around the statement: a paragraph often names other reports too.
-    lo = max(text.rfind(". ", 0, max(0, near)), text.rfind("\n", 0, max(0, near))) + 1
-    ends = [i for i in (text.find(". ", near), text.find("\n", near)) if i >= 0]
-    para = text[lo : min(ends) + 1 if ends else len(text)]
+    # The sentence around the statement: a paragraph often names other reports too. Cut as
+    # statements are ("Mr. Pompeo" does not end it: "The Washington Post first reported Mr."
+    # named "Mr" the origin).
+    para_start = text.rfind("\n", 0, max(0, near)) + 1
+    para_end = text.find("\n", near)
+    para = text[para_start : para_end if para_end >= 0 else len(text)]
+    for s, e in sentences(text, para_start):
+        if e > near:
+            para = text[s:e]
+            break
     for m in (_STATED.search(para), _STATED_BEFORE.search(para)):
         if m is None:
             continue
