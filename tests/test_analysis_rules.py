@@ -499,3 +499,41 @@ def test_a_ledes_content_starts_after_the_dateline(analyzer: Analyzer) -> None:
     contents = [a.content.text for a in rec.attributions if a.content]
     assert any(c.startswith("President Trump dispatched") for c in contents), contents
     assert not any("PALM BEACH" in c for c in contents)
+
+
+def test_a_dateline_is_no_source_even_after_a_caption(analyzer: Analyzer) -> None:
+    # claims-dev (NYT, transformer profile): the source was "SEOUL, South Korea — North
+    # Korea's leader, Kim Jong-un," and resolved to "SEOUL"; the dateline opens the second
+    # paragraph, after a photo caption.
+    text = (
+        "Kim Jong-un at a ruling party meeting in the capital, Pyongyang, on Friday.\n\n"
+        "SEOUL, South Korea — North Korea's leader, Kim Jong-un, announced early Saturday that "
+        "his country no longer needed to test nuclear weapons or long-range missiles."
+    )
+    rec = analyzer.analyze_one(Article("t.txt", text, ArticleMeta(title=None)))
+    for a in rec.attributions:
+        assert a.source is None or "SEOUL" not in a.source.span.text + a.source.resolved
+        assert a.content is None or "SEOUL" not in a.content.text
+
+
+def test_clear_of_datelines_trims_a_span_that_starts_in_one() -> None:
+    import spacy
+
+    from newstrace.analysis.pipeline import _clear_of_datelines, _datelines
+
+    text = "A caption here.\n\nPALM BEACH, Fla. — President Trump said the talks went well."
+    doc = spacy.blank("en")(text)
+    datelines = _datelines(text, 0)
+    assert [text[s:e] for s, e in datelines] == ["PALM BEACH, Fla. — "]
+    start = text.index("PALM")
+    trump = text.index("President")
+    # A source that is the dateline alone goes; one that runs on starts after it.
+    alone = Hit(((start, start + 10),), ((trump + 16, trump + 20),), ((trump + 21, len(text)),))
+    _clear_of_datelines(doc, alone, datelines)
+    assert alone.source is None and alone.content is not None
+    longer = Hit(((start, trump + 15),), ((trump + 16, trump + 20),), None)
+    _clear_of_datelines(doc, longer, datelines)
+    assert longer.source == ((trump, trump + 15),)
+    # The head is looked for again inside what is left (a blank pipeline has no parse: its
+    # first token), never in the dateline.
+    assert longer.source_i is not None and doc[longer.source_i].idx >= trump

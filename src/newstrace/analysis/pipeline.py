@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import replace
 from typing import Any
@@ -291,10 +292,11 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         hits = [h for h in hits if h.source or h.content]
     cues = [h.cue[0][0] for h in hits if h.cue]
     hits = [part for h in hits for part in _content_beside_cue(h, cues)]
-    dateline = find_dateline(text, article.body_start)
-    if dateline is not None:
+    datelines = _datelines(text, article.body_start)
+    if datelines:
         for h in hits:
-            _content_after_dateline(h, dateline.end)
+            _clear_of_datelines(doc, h, datelines)
+        hits = [h for h in hits if h.source or h.content]
     for h in hits:
         _content_ends_on_its_word(doc, h)
         _content_ends_with_its_quote(text, h, cues)
@@ -368,14 +370,40 @@ def _content_beside_cue(hit: Hit, cues: Sequence[int]) -> list[Hit]:
 _DANGLING_DEPS = frozenset({"det", "amod", "compound", "nummod", "poss"})
 
 
-def _content_after_dateline(hit: Hit, prose_start: int) -> None:
-    """A lede's content starts after the dateline: "WEST PALM BEACH, Fla. — [President Trump
-    dispatched ...]" (claims-dev: the place stood at the head of the claim's text)."""
-    if not hit.content:
-        return
-    s, e = hit.content[0]
-    if s < prose_start < e:
-        hit.content = ((prose_start, e), *hit.content[1:])
+def _datelines(text: str, body_start: int) -> list[tuple[int, int]]:
+    """Where datelines are: at the body's start, or opening a later paragraph when the text
+    starts with a summary or a photo caption ("… on Friday.\n\nSEOUL, South Korea — …")."""
+    found = []
+    for para in re.finditer(r"[^\n]+", text[body_start:]):
+        start = body_start + para.start()
+        if not text[start].isupper():
+            continue
+        dateline = find_dateline(text, start)
+        if dateline is not None:
+            found.append((dateline.start, dateline.end))
+    return found
+
+
+def _clear_of_datelines(doc: Doc, hit: Hit, datelines: Sequence[tuple[int, int]]) -> None:
+    """A dateline is neither who speaks nor what is said: "PALM BEACH, Fla. — [President
+    Trump began …]", "SEOUL, South Korea — [North Korea's leader, Kim Jong-un,] announced"
+    (claims-dev, transformer profile: "PALM BEACH" and "SEOUL" stood as sources, and a
+    "They" resolved to one). A span that starts in one starts after it; one inside it goes."""
+    for start, end in datelines:
+        if hit.content:
+            s, e = hit.content[0]
+            if start <= s < end:
+                hit.content = ((end, e), *hit.content[1:]) if e > end else hit.content[1:] or None
+        if hit.source:
+            s, e = hit.source[0]
+            if start <= s < end:
+                hit.source = ((end, e), *hit.source[1:]) if e > end else hit.source[1:] or None
+                span = (
+                    doc.char_span(*hit.source[0], alignment_mode="contract") if hit.source else None
+                )
+                hit.source_i = span.root.i if span is not None and len(span) else None
+                if hit.source_i is None:
+                    hit.source = None
 
 
 def _content_ends_on_its_word(doc: Doc, hit: Hit) -> None:
