@@ -537,3 +537,20 @@ def test_clear_of_datelines_trims_a_span_that_starts_in_one() -> None:
     # The head is looked for again inside what is left (a blank pipeline has no parse: its
     # first token), never in the dateline.
     assert longer.source_i is not None and doc[longer.source_i].idx >= trump
+
+
+def test_a_source_that_stops_on_a_modifier_reaches_its_noun(analyzer: Analyzer) -> None:
+    # claims-dev (NYT, transformer profile): "The Justice" and "The" stood as sources.
+    from newstrace.analysis.pipeline import _source_ends_on_its_word
+
+    text = "The Justice Department is expected to deliver the memos on Friday."
+    doc = analyzer.nlp(text)
+    cue = text.index("is expected")
+    hit = Hit(((0, 11),), ((cue, cue + 11),), ((cue + 12, len(text) - 1),))
+    _source_ends_on_its_word(doc, hit)
+    assert hit.source == ((0, len("The Justice Department")),)
+    assert hit.source_i is not None and doc[hit.source_i].text == "Department"
+    # A whole source stays as it is.
+    whole = Hit(((0, 22),), ((cue, cue + 11),), ((cue + 12, len(text) - 1),))
+    _source_ends_on_its_word(doc, whole)
+    assert whole.source == ((0, 22),)

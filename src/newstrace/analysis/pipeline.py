@@ -299,6 +299,7 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
         hits = [h for h in hits if h.source or h.content]
     for h in hits:
         _content_ends_on_its_word(doc, h)
+        _source_ends_on_its_word(doc, h)
         _content_ends_with_its_quote(text, h, cues)
     if DROP_CONTENTLESS:
         # A cue with a source but nothing said ("opponents ... alleged in a court filing"):
@@ -429,6 +430,32 @@ def _content_ends_on_its_word(doc: Doc, hit: Hit) -> None:
     if any(a < end and e < b for a, b in taken):
         return
     hit.content = (*hit.content[:-1], (s, end))
+
+
+def _source_ends_on_its_word(doc: Doc, hit: Hit) -> None:
+    """Extends a source that ends on a modifier to the noun it modifies, a token or two on:
+    "[The Justice] Department is expected", "[The] discussion with Mr. Macron illustrated"
+    (claims-dev: "Justice" and "The" stood as sources). The noun keeps the source's head."""
+    if not hit.source or not hit.cue:
+        return
+    s, e = hit.source[-1]
+    span = doc.char_span(s, e, alignment_mode="expand")
+    if span is None or not len(span):
+        return
+    last = span[-1]
+    head = last.head
+    if (
+        last.dep_ not in _DANGLING_DEPS
+        or not span.end <= head.i <= span.end + 2
+        or head.pos_ not in ("NOUN", "PROPN")
+        or head.sent.start != last.sent.start
+    ):
+        return
+    end = head.idx + len(head.text)
+    if any(a < end and e < b for a, b in [*hit.cue, *(hit.content or ())]):
+        return
+    hit.source = (*hit.source[:-1], (s, end))
+    hit.source_i = head.i
 
 
 def _content_ends_with_its_quote(text: str, hit: Hit, cues: Sequence[int]) -> None:
