@@ -434,3 +434,15 @@ def test_who_is_the_person_its_titled_noun_names(analyzer: Analyzer) -> None:
     )
     sources = _sources_of(analyzer, text, "his campaign colluded")
     assert sources and all(s == "Trump" for s in sources), sources
+
+
+def test_who_stands_for_its_noun_not_a_phrase_with_a_verb(analyzer: Analyzer) -> None:
+    # claims-dev (NYT): the parse hangs "rankled" inside the noun phrase, and "who" resolved
+    # to "North Korean leader rankled critics".
+    text = (
+        "Trump's praise for the North Korean leader rankled critics, who quickly pointed out "
+        "that the country has one of the most repressive systems in the world."
+    )
+    rec = analyzer.analyze_one(Article("t.txt", text, ArticleMeta(title=None)))
+    who = [a for a in rec.attributions if a.source and a.source.span.text == "who"]
+    assert who and who[0].source is not None and who[0].source.resolved == "critics"

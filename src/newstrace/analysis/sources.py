@@ -276,6 +276,11 @@ class SourceResolver:
             # "Bay Financial, which said ...": the relative pronoun stands for its noun.
             ante = head.head.head
             lo, hi = ante.left_edge.i, ante.i + 1
+            # A noun phrase holds no verb: where the parse hangs one inside ("praise for the
+            # North Korean leader [rankled] critics, who ..."), the noun starts after it.
+            verbs = [t.i for t in self.doc[lo : hi - 1] if t.pos_ in ("VERB", "AUX")]
+            if verbs:
+                lo = verbs[-1] + 1
             ante_span = Span.of(
                 self.text, self.doc[lo].idx, self.doc[hi - 1].idx + len(self.doc[hi - 1])
             )
