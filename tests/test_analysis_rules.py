@@ -554,3 +554,24 @@ def test_a_source_that_stops_on_a_modifier_reaches_its_noun(analyzer: Analyzer) 
     whole = Hit(((0, 22),), ((cue, cue + 11),), ((cue + 12, len(text) - 1),))
     _source_ends_on_its_word(doc, whole)
     assert whole.source == ((0, 22),)
+
+
+def test_a_source_neither_starts_nor_ends_on_a_preposition(analyzer: Analyzer) -> None:
+    # claims-dev (USA Today): the backer "former FBI director James Comey about".
+    from newstrace.analysis.pipeline import _source_ends_on_its_word, _source_without_loose_ends
+
+    text = "Memos prepared by former FBI director James Comey about his encounters were released."
+    doc = analyzer.nlp(text)
+    s, e = text.index("former"), text.index("his") - 1
+    cue = text.index("prepared")
+    hit = Hit(((s, e),), ((cue, cue + 8),), ((0, 5),))
+    _source_without_loose_ends(doc, hit)
+    assert text[slice(*hit.source[0])] == "former FBI director James Comey"  # type: ignore[index]
+    # A possessive is a whole source, and a cue noun after it is the cue: "[his] assertion".
+    text2 = "Trump repeated his assertion that the deal was a disaster."
+    doc2 = analyzer.nlp(text2)
+    his = text2.index("his")
+    rep = text2.index("repeated")
+    hit2 = Hit(((his, his + 3),), ((rep, rep + 8),), ((his + 14, len(text2) - 1),))
+    _source_ends_on_its_word(doc2, hit2)
+    assert hit2.source == ((his, his + 3),)

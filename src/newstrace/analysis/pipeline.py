@@ -29,7 +29,7 @@ from newstrace import settings
 from newstrace.analysis.attributes import install as install_memo_attributes
 from newstrace.analysis.beside import BesideAnalysis, spare_core
 from newstrace.analysis.chain import build_chain
-from newstrace.analysis.cues import CHANNEL_WORDS
+from newstrace.analysis.cues import CHANNEL_WORDS, NOUN_CUES, VERB_CUES
 from newstrace.analysis.extract import (
     Hit,
     doc_text,
@@ -300,6 +300,7 @@ def analyze_doc(doc: Doc, article: Article, tagger: Any = None) -> AnalyzedArtic
     for h in hits:
         _content_ends_on_its_word(doc, h)
         _source_ends_on_its_word(doc, h)
+        _source_without_loose_ends(doc, h)
         _content_ends_with_its_quote(text, h, cues)
     if DROP_CONTENTLESS:
         # A cue with a source but nothing said ("opponents ... alleged in a court filing"):
@@ -446,6 +447,11 @@ def _source_ends_on_its_word(doc: Doc, hit: Hit) -> None:
     head = last.head
     if (
         last.dep_ not in _DANGLING_DEPS
+        # "his" is a whole source ("[his] assertion that ..."), and a noun that can be a cue
+        # ("the lawsuit states", "his assertion") is the attribution's cue, not its source.
+        or last.tag_ == "PRP$"
+        or head.lemma_.lower() in VERB_CUES
+        or head.lemma_.lower() in NOUN_CUES
         or not span.end <= head.i <= span.end + 2
         or head.pos_ not in ("NOUN", "PROPN")
         or head.sent.start != last.sent.start
@@ -456,6 +462,31 @@ def _source_ends_on_its_word(doc: Doc, hit: Hit) -> None:
         return
     hit.source = (*hit.source[:-1], (s, end))
     hit.source_i = head.i
+
+
+# Words a source neither starts nor ends with: "[After] Trump", "James Comey [about]".
+_LOOSE_ENDS = frozenset({"ADP", "CCONJ", "SCONJ"})
+
+
+def _source_without_loose_ends(doc: Doc, hit: Hit) -> None:
+    """Trims prepositions and conjunctions off a source's edges ("memos prepared by former FBI
+    director James Comey [about] his encounters": claims-dev, where the source named the
+    backer "former FBI director James Comey about")."""
+    if not hit.source or len(hit.source) != 1:
+        return
+    span = doc.char_span(*hit.source[0], alignment_mode="expand")
+    if span is None or len(span) < 2:
+        return
+    lo, hi = span.start, span.end
+    while hi - lo > 1 and doc[hi - 1].pos_ in _LOOSE_ENDS:
+        hi -= 1
+    while hi - lo > 1 and doc[lo].pos_ in _LOOSE_ENDS:
+        lo += 1
+    if (lo, hi) == (span.start, span.end):
+        return
+    hit.source = ((doc[lo].idx, doc[hi - 1].idx + len(doc[hi - 1])),)
+    if hit.source_i is not None and not lo <= hit.source_i < hi:
+        hit.source_i = doc[lo:hi].root.i
 
 
 def _content_ends_with_its_quote(text: str, hit: Hit, cues: Sequence[int]) -> None:
