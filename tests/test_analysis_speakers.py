@@ -446,3 +446,15 @@ def test_who_stands_for_its_noun_not_a_phrase_with_a_verb(analyzer: Analyzer) ->
     rec = analyzer.analyze_one(Article("t.txt", text, ArticleMeta(title=None)))
     who = [a for a in rec.attributions if a.source and a.source.span.text == "who"]
     assert who and who[0].source is not None and who[0].source.resolved == "critics"
+
+
+def test_he_is_the_subject_named_earlier_in_his_own_sentence(analyzer: Analyzer) -> None:
+    # claims-dev (USA Today): "he" was given to Boyd, who wrote the sentence before.
+    text = (
+        '"The release would not adversely impact any ongoing investigation," Boyd wrote.\n\n'
+        "The release comes as Comey, who was abruptly dismissed by Trump last year, is in the "
+        "midst of a tour promoting a book in which he details the encounters in the memos."
+    )
+    rec = analyzer.analyze_one(Article("t.txt", text, ArticleMeta(title=None)))
+    he = [a for a in rec.attributions if a.source and a.source.span.text == "he"]
+    assert he and all(a.source is not None and a.source.resolved == "Comey" for a in he)

@@ -782,3 +782,15 @@ def test_an_attribution_split_into_sentences_is_pointed_at_once() -> None:
     assert record["independent_backers"]
     for backer in record["independent_backers"]:
         assert backer["attributions"] == [["a", 0]]
+
+
+def test_a_dispute_word_in_a_title_is_no_denial() -> None:
+    from newstrace.linking.statements import rejects_in_own_words
+
+    # claims-dev (USA Today): Comey "disputed" eight claims through his book's title.
+    assert not rejects_in_own_words(
+        "a book, Higher Loyalty: Truth, Lies, and Leadership, in which he details the encounters"
+    )
+    assert rejects_in_own_words("Will the Witch Hunt continue?")
+    assert rejects_in_own_words("there was NO COLLUSION")
+    assert rejects_in_own_words("It is all Lies, he said")

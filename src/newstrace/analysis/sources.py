@@ -384,6 +384,26 @@ class SourceResolver:
                 None,
             )
             cutoff = getattr(self, "_cutoff", pos)
+            # A person who is a subject earlier in the pronoun's own sentence comes before any
+            # earlier speaker: "... Boyd wrote. The release comes as Comey ... is on a tour
+            # promoting a book in which he details the encounters" (claims-dev: "he" was Boyd).
+            at = self.doc.char_span(pos, pos + len(word), alignment_mode="expand")
+            if at is not None and len(at):
+                sent_start = at[0].sent.start_char
+                same = self._last_entity(
+                    cutoff,
+                    lambda e: (
+                        e.start_char >= sent_start
+                        and e.label_ == "PERSON"
+                        and e.root.dep_ in ("nsubj", "nsubjpass")
+                        and e.text not in PLATFORMS
+                        and self._fits(e.text, word)
+                    ),
+                )
+                if same is not None and (person is None or same.start_char > person.pos):
+                    return self._describe(
+                        Span.of(self.text, same.start_char, same.end_char), same.root
+                    )
             only = self._only_person_nearby(cutoff, word)
             e = self._last_entity(
                 cutoff,

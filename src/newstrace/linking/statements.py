@@ -114,10 +114,27 @@ _MENTION_AFTER = re.compile(r"^[,.]?[’'\"”]")
 
 
 def _mentioned(text: str, start: int, end: int) -> bool:
+    if _in_title(text, start, end):
+        return True
     return bool(
         _MENTION_BEFORE.search(text[max(0, start - 12) : start])
         and _MENTION_AFTER.match(text[end : end + 3])
     )
+
+
+_TITLE_WORD = re.compile(r"[A-Z][a-z'’]+[,:]?$")
+
+
+def _in_title(text: str, start: int, end: int) -> bool:
+    """A capitalised dispute word among capitalised words is a title's ("a book, Higher
+    Loyalty: Truth, Lies, and Leadership, in which he details ..." made Comey deny eight
+    claims), not a word the speaker uses; Trump's "NO COLLUSION" and "the Witch Hunt" are his."""
+    if not _TITLE_WORD.match(text[start:end]):
+        return False
+    before = text[max(0, start - 40) : start].split()[-2:]
+    after = text[end : end + 40].split()[:3]
+    after = [w for w in after if w.lower() not in ("and", "of", "the", "&")][:2]
+    return sum(bool(_TITLE_WORD.match(w)) for w in before + after) >= 2
 
 
 def is_claim_bearing(a: Attribution) -> bool:
