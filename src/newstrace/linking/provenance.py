@@ -774,6 +774,13 @@ def provenance(
         on_record = role == "backer" and a is not None and not _is_medium(a, media)
         if role in ("backer", "relay", "nested", "copy", "unattributed") and not on_record:
             stated = stated_origin(art, st.content.start, media)
+            # Inside a medium's report the inner source is the origin (above): that the
+            # medium "reported" it says no more ("U.S. intelligence has concluded …, The New
+            # York Times reported"); only "first reported by" names where it started.
+            if stated and not stated[1] and role == "nested" and a is not None:
+                outer = _outer(a, art)
+                if outer is not None and _is_medium(outer, media):
+                    stated = None
             if stated:
                 named, strong = stated
                 vote(
