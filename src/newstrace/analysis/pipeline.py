@@ -392,20 +392,24 @@ def _clear_of_datelines(doc: Doc, hit: Hit, datelines: Sequence[tuple[int, int]]
     (claims-dev, transformer profile: "PALM BEACH" and "SEOUL" stood as sources, and a
     "They" resolved to one). A span that starts in one starts after it; one inside it goes."""
     for start, end in datelines:
-        if hit.content:
-            s, e = hit.content[0]
-            if start <= s < end:
-                hit.content = ((end, e), *hit.content[1:]) if e > end else hit.content[1:] or None
-        if hit.source:
-            s, e = hit.source[0]
-            if start <= s < end:
-                hit.source = ((end, e), *hit.source[1:]) if e > end else hit.source[1:] or None
-                span = (
-                    doc.char_span(*hit.source[0], alignment_mode="contract") if hit.source else None
-                )
-                hit.source_i = span.root.i if span is not None and len(span) else None
-                if hit.source_i is None:
-                    hit.source = None
+        hit.content = _starting_after(hit.content, start, end)
+        trimmed = _starting_after(hit.source, start, end)
+        if trimmed == hit.source:
+            continue
+        span = doc.char_span(*trimmed[0], alignment_mode="contract") if trimmed else None
+        hit.source_i = span.root.i if span is not None and len(span) else None
+        hit.source = trimmed if hit.source_i is not None else None
+
+
+def _starting_after(
+    frags: tuple[tuple[int, int], ...] | None, start: int, end: int
+) -> tuple[tuple[int, int], ...] | None:
+    """``frags`` with a first fragment that begins inside ``[start, end)`` begun at ``end``
+    (dropped when it lies wholly inside)."""
+    if not frags or not start <= frags[0][0] < end:
+        return frags
+    s, e = frags[0]
+    return ((end, e), *frags[1:]) if e > end else frags[1:] or None
 
 
 def _modified_word(doc: Doc, start: int, end: int) -> tuple[Token, Token] | None:
