@@ -109,6 +109,24 @@ def test_two_reported_propositions_in_one_sentence_are_two_statements() -> None:
     ]
 
 
+def test_a_short_exclamation_does_not_keep_a_quote_one_statement() -> None:
+    # claims-dev: Trump's tweet makes two claims (no collusion; Comey leaked); "WOW!" had kept
+    # it one statement, which could join only one of them.
+    t = (
+        'Trump wrote: "James Comey Memos just out and show clearly that there was NO COLLUSION'
+        " and NO OBSTRUCTION. Also, he leaked classified information. WOW! Will the Witch Hunt"
+        ' continue?"'
+    )
+    tweet = _attr(t, "Trump", "wrote", t[t.index("James") : t.index('continue?"') + 9])
+    texts = [st.text for st in statements(0, _article(t, tweet)) if st.sort == "claim"]
+    assert texts == [
+        "James Comey Memos just out and show clearly that there was NO COLLUSION and NO"
+        " OBSTRUCTION.",
+        "Also, he leaked classified information. WOW!",
+        "Will the Witch Hunt continue?",
+    ]
+
+
 def test_regression_a_fired_man_is_not_a_disputer() -> None:
     t = "Comey, who was abruptly dismissed, said the memos were accurate and complete."
     fired = _attr(t, "Comey", "was abruptly dismissed", "the memos", stance="dismiss")

@@ -202,15 +202,31 @@ def _content_sentences(text: str, content: Span) -> list[tuple[int, int]]:
     pieces = content.fragments or ((content.start, content.end),)
     out = []
     for fs, fe in pieces:
+        parts: list[tuple[int, int]] = []
         for s, e in sentences(text[:fe], fs):
             s, e = _trimmed(text, s, e)
             if e > s:
-                out.extend(_clauses(text, s, e))
+                parts.extend(_clauses(text, s, e))
+        # A sentence too short to state anything ("WOW!", "Sad.") stays with its neighbour
+        # in the same fragment: before, it kept a whole quoted paragraph one statement, so
+        # Trump's tweet ("... NO COLLUSION ... Also, he leaked classified information. WOW!")
+        # could join only one of the two claims it makes.
+        joined: list[tuple[int, int]] = []
+        for s, e in parts:
+            if joined and min(_words(text, s, e), _words(text, *joined[-1])) < MIN_CLAIM_WORDS:
+                joined[-1] = (joined[-1][0], e)
+            else:
+                joined.append((s, e))
+        out.extend(joined)
     if len(out) > 1:
         short = [p for p in out if word_count(text[p[0] : p[1]]) < MIN_CLAIM_WORDS]
         if not short:
             return out
     return [(content.start, content.end)]
+
+
+def _words(text: str, s: int, e: int) -> int:
+    return word_count(text[s:e])
 
 
 def _trimmed(text: str, s: int, e: int) -> tuple[int, int]:
