@@ -63,6 +63,26 @@ def test_intentions_and_stances_are_not_claims() -> None:
     assert is_claim_bearing(said)
 
 
+def test_requests_and_aims_are_acts_and_leave_the_sentence_to_the_outlet() -> None:
+    # claims-dev: the annotators read "Macron urged Trump to stay in the deal" as the outlets'
+    # own report of an act; as Macron's claims, the contents joined unrelated ones.
+    t = (
+        "Macron and other European leaders have encouraged Trump to remain in the agreement. Mr."
+        " Macron came to Washington anxious to persuade Mr. Trump to preserve the Iran agreement."
+    )
+    urged = _attr(t, "Macron", "encouraged", "Trump to remain in the agreement", stance="urge")
+    aim = _attr(t, "Mr. Macron", "anxious", "to persuade Mr. Trump to preserve the Iran agreement")
+    assert not is_claim_bearing(urged) and not is_claim_bearing(aim)
+    found = statements(0, _article(t, urged, aim))
+    assert [(st.sort, st.text[:24]) for st in found] == [
+        ("unattributed", "Macron and other Europea"),
+        ("unattributed", "Mr. Macron came to Washi"),
+    ]
+    # A content that only mentions an infinitive later is still a proposition.
+    said = _attr(t, "Macron", "encouraged", "Macron and other European leaders have encouraged")
+    assert is_claim_bearing(said)
+
+
 def test_a_short_content_without_a_verb_names_a_thing_and_states_no_claim(analyzer: Any) -> None:
     # claims-dev, DNC lawsuit: "the meddling of a foreign power" and a list of defendants,
     # taken as propositions, joined claims they do not make.

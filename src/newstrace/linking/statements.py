@@ -7,8 +7,10 @@ Three sorts, decided from the stored record alone (no NLP model at linking time)
   ``MIN_CLAIM_WORDS`` words: "that Trump was briefed on the findings in March", a quoted
   sentence), and not a short noun phrase (``content_shape`` "phrase", at most
   ``MAX_PHRASE_WORDS`` words: "the meddling of a foreign power"). Intentions ("plans to
-  visit") and stances ("welcomed Prime Minister Abe", "sought a warmer relationship") are acts,
-  not propositions: they never enter claims.
+  visit"), requests ("urged Trump [to remain in the deal]", stance urge), aims (a content that
+  opens with an infinitive: "anxious [to persuade Mr. Trump]") and stances ("welcomed Prime
+  Minister Abe", "sought a warmer relationship") are acts, not propositions: they never enter
+  claims, and the sentence reporting them is the outlet's own.
 - **disputes**: a source denies, dismisses or rejects something (stance deny / dismiss /
   reject / refute / dispute, or a content made of dispute words: "baseless", "#fakenews",
   "a sham lawsuit") without stating a proposition of its own. They attach to the claims they
@@ -43,6 +45,15 @@ MAX_PHRASE_WORDS = 10
 # An unattributed sentence must be long enough to state something checkable on its own.
 MIN_SENTENCE_WORDS = 7
 MAX_SENTENCE_CHARS = 600
+
+# A request or an aim is an act, not a proposition, whatever its cue's kind: "have encouraged
+# [Trump to remain in the agreement]" (stance urge), "anxious [to persuade Mr. Trump to preserve
+# the Iran agreement]", "made no commitment [to stick with the nuclear agreement]" (a content
+# that opens with an infinitive). The sentence stays the outlet's own statement that Macron
+# urged it, which is how the annotators read it (claims-dev: such places carry no source). With
+# both rules claims-dev B-cubed F1 0.816 -> 0.823 (fast profile 0.807 -> 0.818); places with no
+# source, B-cubed recall 0.583 -> 0.641.
+_INFINITIVE = re.compile(r"[\"“‘']?to\s+[a-z]")
 
 DISPUTE_STANCES = frozenset({"deny", "dismiss", "reject", "refute", "dispute", "contradict"})
 # Words that make an attributed content a rejection of what was reported: the seed's reactions
@@ -146,6 +157,8 @@ def is_claim_bearing(a: Attribution) -> bool:
         return False
     if a.kind not in CLAIM_KINDS:
         return a.stance == "accuse"
+    if a.stance == "urge" or _INFINITIVE.match(a.content.text):
+        return False
     return words >= MIN_CLAIM_WORDS
 
 
