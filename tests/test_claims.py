@@ -559,6 +559,29 @@ def test_the_voice_of_a_claims_origin_is_not_its_disputer(tmp_path: Path, analyz
     assert not affiliated("Tom Perez", org, ["Mr. Perez said the D.N.C. decided to sue"])
 
 
+def test_a_state_voice_quoted_by_a_medium_is_the_origin_not_its_unnamed_sources(
+    tmp_path: Path, analyzer: Any, seed_path: Path
+) -> None:
+    """The seed analysed for real: "The newspaper quoted a Kremlin spokesman saying only that
+    Russia was unaware of the accusations" was credited to "anonymous officials (via The New
+    York Times)", the sources the Times keeps unnamed elsewhere in the article."""
+    from newstrace.linking.ingest import ingest
+
+    db = tmp_path / "seed.db"
+    ingest([str(seed_path)], db, lambda: analyzer)
+    with open_store(db) as store:
+        record = trace(store, "a Kremlin spokesman said Russia was unaware of the accusations")
+        bounty = trace(store, "a Russian unit offered rewards to Taliban-linked militants")
+    assert record is not None and "unaware" in record["text"]
+    assert record["origin"]["source"] == "a Kremlin spokesman (via The New York Times)"
+    assert [b["name"] for b in record["independent_backers"]] == [record["origin"]["source"]]
+    # The Moscow Times and AFP still only relay the Times' report of it.
+    assert {r["name"] for r in record["relays"]} >= {"The Moscow Times", "AFP"}
+    # The bounty claim keeps its one anonymous source.
+    assert bounty is not None
+    assert bounty["origin"]["source"] == "anonymous officials (via The New York Times)"
+
+
 def test_the_outlet_that_first_reported_is_the_origin_not_what_it_reported() -> None:
     from newstrace.linking.provenance import ArticleInfo, stated_origin
 

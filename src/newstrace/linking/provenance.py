@@ -87,6 +87,9 @@ _PSEUDO = re.compile(
     re.IGNORECASE,
 )
 STATED_BONUS = 3.0
+# A state's voice quoted inside a medium's report outvotes the medium (MEDIUM_BONUS) for the
+# claim it makes, short of an origin the text states (STATED_BONUS).
+STATE_VOICE_BONUS = 1.5
 # A document speaking ("The lawsuit alleges", "the memos show") is its author speaking: the
 # claim comes from whoever filed or wrote it, when the coverage names them.
 _DOCUMENT = r"(?:lawsuit|suit|complaint|memos?|memorandum|indictment|filing|dossier)"
@@ -406,6 +409,37 @@ def _cited_label(art: ArticleInfo, medium: str) -> tuple[str, bool]:
     return medium, False
 
 
+def _speaks_for_a_state(a: Attribution) -> bool:
+    """An unnamed source on record for a state ("a Kremlin spokesman", "the Russian embassy"),
+    not one of the reporter's anonymous sources: the Times quoting a Kremlin spokesman is
+    Russia speaking, not the officials the Times keeps unnamed."""
+    assert a.source is not None
+    said = a.source.span.text
+    return (
+        not a.source.anonymous
+        and bool(_STATE_OFFICE.search(said))
+        and party(a.source.resolved + " " + said) in _STATES
+    )
+
+
+def _state_voice_inside(
+    a: Attribution, st: Statement, members: Sequence[Statement], art: ArticleInfo
+) -> Attribution | None:
+    """A member of the claim nested in ``a``'s content whose source speaks for a state."""
+    for o in members:
+        inner = o.attribution
+        if (
+            o.article == st.article
+            and inner is not None
+            and inner is not a
+            and inner.source is not None
+            and _outer(inner, art) is a
+            and _speaks_for_a_state(inner)
+        ):
+            return inner
+    return None
+
+
 def _backer(
     a: Attribution, art: ArticleInfo, media: frozenset[str]
 ) -> tuple[tuple[str, str], str, bool]:
@@ -415,12 +449,14 @@ def _backer(
     if _is_medium(a, media):
         label, anon = _cited_label(art, src)
         return ("via", norm(src)), label, anon
-    if _is_unnamed(a):
+    if _is_unnamed(a) and not _speaks_for_a_state(a):
         reporter = _reporter(a, art)
         if a.via:
             label, anon = _cited_label(art, reporter)
             return ("via", norm(reporter)), label, anon or a.source.anonymous
         return ("via", norm(reporter)), f"{src} (via {reporter})", a.source.anonymous
+    if a.via and _speaks_for_a_state(a):
+        return ("named", norm(src)), f"{src} (via {a.via[-1]})", False
     if a.source.type == "person":
         return ("named", person_key(src)), src, False
     return ("named", norm(src)), src, False
@@ -730,7 +766,11 @@ def provenance(
             outer = _outer(a, art)
             if outer is not None and _is_medium(outer, media):
                 key, label, anon = _backer(a, art, media)
-                vote(key[1], label, a, art, st, anonymous=anon)
+                # A state's voice quoted in the medium's report ("a Kremlin spokesman saying
+                # only that Russia was unaware") speaks for itself: the claim is not the
+                # medium's, whose own vote carries the cited-medium bonus.
+                own_voice = STATE_VOICE_BONUS if _speaks_for_a_state(a) else 0.0
+                vote(key[1], label, a, art, st, anonymous=anon, bonus=own_voice)
         elif art.copy_of is not None:
             role = "copy"
             relay(
@@ -743,10 +783,17 @@ def provenance(
                 for name in (art.publisher, *art.agencies):
                     if name and norm(name) != bkey[1]:
                         relay({"kind": "re-report", "name": name, "article": art.id, "of": src})
+            medium_key = bkey
+            voice = _state_voice_inside(a, st, members, art) if _is_medium(a, media) else None
+            if voice is not None:
+                # The medium quotes a state's voice for the claim ("a Kremlin spokesman
+                # saying only that Russia was unaware"): that voice backs it, not the sources
+                # the medium keeps unnamed elsewhere in the article.
+                bkey, label, anon = _backer(voice, art, media)
             if bkey[0] == "named":
                 # One state's voices (its leader, its news agency, "the North") back the claim
                 # once, as that state.
-                state = _vote_key(bkey[1], a)
+                state = _vote_key(bkey[1], voice or a)
                 if state.startswith("state:"):
                     bkey = ("state", state[6:])
             b = backers.get(bkey)
@@ -764,9 +811,9 @@ def provenance(
                 b["attributions"].append(_article_ref(art, st))
             if bkey[0] == "via":
                 cited.setdefault(bkey, []).append((art.id, st, a))
-            if _is_medium(a, media) and bkey[1] != norm(art.publisher or ""):
+            if _is_medium(a, media) and medium_key[1] != norm(art.publisher or ""):
                 # Another outlet's reporting, cited: that outlet is where the claim started.
-                vote(bkey[1], a.source.resolved, a, art, st, bonus=MEDIUM_BONUS)
+                vote(medium_key[1], a.source.resolved, a, art, st, bonus=MEDIUM_BONUS)
             else:
                 vote(_vote_key(bkey[1], a), label, a, art, st, anonymous=anon)
         # Where the article names where the claim started, unless it quotes someone on record
