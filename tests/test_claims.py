@@ -6,6 +6,7 @@ look-up, and the `claims` / `trace` commands. Real analysis of three hand-writte
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -580,6 +581,34 @@ def test_a_state_voice_quoted_by_a_medium_is_the_origin_not_its_unnamed_sources(
     # The bounty claim keeps its one anonymous source.
     assert bounty is not None
     assert bounty["origin"]["source"] == "anonymous officials (via The New York Times)"
+
+
+def test_a_denial_inside_the_origins_own_account_does_not_answer_it() -> None:
+    # claims-dev: Comey's memo reports Trump calling "the hookers thing" nonsense; the span
+    # ran on to "Mr. Comey wrote", which named the origin and listed Trump against five of
+    # Comey's claims.
+    from newstrace.linking.provenance import answering_disputes
+
+    t = (
+        "The president said he wanted honest loyalty. He said “the hookers thing is nonsense,”"
+        " Mr. Comey wrote. Trump has disputed parts of Mr. Comey's account."
+    )
+    loyalty = _attr(t, "The president", "said", "he wanted honest loyalty")
+    claim = Statement(0, 0, "claim", loyalty.content, loyalty)
+    record = {"origin": {"source": "James Comey"}, "articles": ["memo", "other"]}
+
+    def dispute(a: Attribution, index: int) -> Statement:
+        return Statement(0, index, "dispute", a.content, a)
+
+    reported = _attr(
+        t, "He", "said", "the hookers thing is nonsense,” Mr. Comey wrote", stance="deny"
+    )
+    answer = _attr(t, "Trump", "has disputed", "parts of Mr. Comey's account", stance="deny")
+    nested = dispute(replace(reported, nested=True), 1)
+    assert answering_disputes(record, [claim], [nested], False, None) == []
+    # The same words outside anyone's account, and a denial in the reporter's voice, answer.
+    assert answering_disputes(record, [claim], [dispute(reported, 1)], False, None)
+    assert answering_disputes(record, [claim], [dispute(answer, 2)], False, None)
 
 
 def test_the_outlet_that_first_reported_is_the_origin_not_what_it_reported() -> None:

@@ -1128,9 +1128,12 @@ def answering_disputes(
         # parts of Comey's account"), or when the claim is the story's news ("Stop producing
         # #fakenews, @nytimes"); elsewhere words such as "ridiculous" or "lying" near the name
         # say something else ("Flynn pleaded guilty to lying to the F.B.I." beside a claim
-        # of Comey's memos).
+        # of Comey's memos). A denial reported inside someone's account ("... said 'the
+        # hookers thing' is nonsense," Mr. Comey wrote) is part of that account: naming its
+        # author does not answer his claims (claims-dev listed Trump against five of Comey's).
         names_origin = (
             bool(name)
+            and not a.nested
             # "the lawsuit" names a document, not who is behind it (the rule above answers it)
             and not _document_kinds(person_key(name))
             and person_key(name) in said.lower()
