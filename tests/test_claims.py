@@ -874,6 +874,18 @@ def test_an_attribution_split_into_sentences_is_pointed_at_once() -> None:
         assert backer["attributions"] == [["a", 0]]
 
 
+def test_the_reporters_word_for_the_sources_own_claims_is_no_denial() -> None:
+    # claims-dev (HuffPost): Trump "once again repeating his false and misleading claims from
+    # the campaign trail" listed Trump as a disputer of Macron's claims.
+    t = "Trump said earlier this week, once again repeating his false and misleading claims."
+    repeating = _attr(t, "Trump", "repeating", "his false and misleading claims")
+    assert not is_dispute(repeating)
+    # The speaker's own words still deny.
+    t2 = "Russia said their claims are false and called the report baseless."
+    assert is_dispute(_attr(t2, "Russia", "said", "their claims are false"))
+    assert is_dispute(_attr(t2, "Russia", "called", "the report baseless"))
+
+
 def test_a_dispute_word_in_a_title_is_no_denial() -> None:
     from newstrace.linking.statements import rejects_in_own_words
 

@@ -124,8 +124,15 @@ _MENTION_BEFORE = re.compile(r"\b(?:of|the|a|an|his|her|its|their|our|this|that)
 _MENTION_AFTER = re.compile(r"^[,.]?[’'\"”]")
 
 
+# "repeating [his false and misleading claims]": the reporter's word for the source's own
+# claims, not a denial by the source (claims-dev listed Trump against Macron's claims).
+_OWN_CLAIMS_BEFORE = re.compile(r"\b(?:his|her|their)\s+$", re.IGNORECASE)
+
+
 def _mentioned(text: str, start: int, end: int) -> bool:
     if _in_title(text, start, end):
+        return True
+    if _OWN_CLAIMS_BEFORE.search(text[max(0, start - 8) : start]):
         return True
     return bool(
         _MENTION_BEFORE.search(text[max(0, start - 12) : start])
