@@ -449,14 +449,15 @@ def _backer(
     if _is_medium(a, media):
         label, anon = _cited_label(art, src)
         return ("via", norm(src)), label, anon
-    if _is_unnamed(a) and not _speaks_for_a_state(a):
+    if _is_unnamed(a):
         reporter = _reporter(a, art)
+        if _speaks_for_a_state(a):
+            # On record for a state, whoever carries it: not one of the reporter's sources.
+            return ("named", norm(src)), f"{src} (via {reporter})" if a.via else src, False
         if a.via:
             label, anon = _cited_label(art, reporter)
             return ("via", norm(reporter)), label, anon or a.source.anonymous
         return ("via", norm(reporter)), f"{src} (via {reporter})", a.source.anonymous
-    if a.via and _speaks_for_a_state(a):
-        return ("named", norm(src)), f"{src} (via {a.via[-1]})", False
     if a.source.type == "person":
         return ("named", person_key(src)), src, False
     return ("named", norm(src)), src, False
